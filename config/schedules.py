@@ -1,0 +1,68 @@
+"""The project's django-q2 schedules, declared by the apps and installed idempotently.
+
+Each app may have a ``schedules.py`` with ``SCHEDULES = [ScheduleSpec(...), ...]``.
+``manage.py install_schedules`` (run by ``make run`` and on deploy) creates or updates them by
+name and deletes the project's schedules that are no longer declared; schedules someone made by
+hand in the admin (without the prefix) are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.db import transaction
+from django_q.models import Schedule
+
+PREFIX = "perfectcatch:"
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    name: str
+    func: str
+    minutes: int
+    kwargs: dict = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        return PREFIX + self.name
+
+
+def declared_schedules() -> list[ScheduleSpec]:
+    specs = []
+    for app in apps.get_app_configs():
+        try:
+            module = import_module(f"{app.name}.schedules")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app.name}.schedules":
+                raise
+            continue
+        specs.extend(getattr(module, "SCHEDULES", []))
+    return specs
+
+
+@transaction.atomic
+def install_schedules(specs: list[ScheduleSpec] | None = None) -> dict[str, list[str]]:
+    """Create, update or delete the project's schedules; returns the names per outcome."""
+    specs = declared_schedules() if specs is None else specs
+    outcome: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": [], "deleted": []}
+    for spec in specs:
+        wanted = {"func": spec.func, "schedule_type": Schedule.MINUTES, "minutes": spec.minutes,
+                  "kwargs": spec.kwargs or "", "repeats": -1}
+        current = Schedule.objects.filter(name=spec.full_name).first()
+        if current is None:
+            Schedule.objects.create(name=spec.full_name, **wanted)
+            outcome["created"].append(spec.name)
+        elif any(getattr(current, k) != v for k, v in wanted.items()):
+            Schedule.objects.filter(pk=current.pk).update(**wanted)
+            outcome["updated"].append(spec.name)
+        else:
+            outcome["unchanged"].append(spec.name)
+    stale = Schedule.objects.filter(name__startswith=PREFIX).exclude(
+        name__in=[s.full_name for s in specs]
+    )
+    outcome["deleted"] = [n.removeprefix(PREFIX) for n in stale.values_list("name", flat=True)]
+    stale.delete()
+    return outcome

@@ -1,0 +1,26 @@
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from config.health import run_checks
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness: the process answers. No database access, so a database outage does not get
+    the web process restarted for nothing."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    results = run_checks()
+    ready = all(r.ok for r in results)
+    body = {
+        "status": "ready" if ready else "not ready",
+        "failed": [r.name for r in results if not r.ok],
+        "checks": {r.name: r.as_dict() for r in results},
+    }
+    return JsonResponse(body, status=200 if ready else 503)

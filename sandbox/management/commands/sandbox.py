@@ -1,0 +1,39 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from sandbox.http import SandboxHTTPServer
+from sandbox.server import build_app
+
+
+class Command(BaseCommand):
+    help = "Serve the ServiceTitan, GHL and Twilio sandboxes on one local port."
+
+    def add_arguments(self, parser):
+        default = urlsplit(settings.SANDBOX_URL)
+        parser.add_argument("--host", default=default.hostname or "127.0.0.1")
+        parser.add_argument("--port", type=int, default=default.port or 8765)
+        parser.add_argument("--scale", type=int, default=1,
+                            help="tenant size: about 100 customers per unit of scale")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--verbose-requests", action="store_true")
+
+    def handle(self, *args, host, port, scale, seed, verbose_requests, **options):
+        if scale < 1:
+            raise CommandError("--scale must be at least 1")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise CommandError("the sandbox only listens on loopback")
+        app = build_app(scale=scale, seed=seed)
+        try:
+            server = SandboxHTTPServer((host, port), app, verbose=verbose_requests)
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        self.stdout.write(f"sandbox serving ServiceTitan, GHL and Twilio at {server.url} "
+                          f"(scale {scale}, seed {seed})")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()

@@ -1,0 +1,77 @@
+"""Project-wide fixtures. Tests never reach the internet: any connection to a non-loopback
+address fails (see ``_no_internet``); vendors are the sandbox on loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+import pytest
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+class InternetAccessBlocked(RuntimeError):
+    pass
+
+
+def _check_address(address) -> None:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:  # a name: resolve it, then judge every address it gives
+            infos = socket.getaddrinfo(host, None)
+            ips = [ipaddress.ip_address(info[4][0]) for info in infos]
+        else:
+            ips = [ip]
+        if not all(ip.is_loopback for ip in ips):
+            raise InternetAccessBlocked(f"tests may not connect to {host}")
+
+
+def _guarded_connect(self, address):
+    _check_address(address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    _check_address(address)
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_internet():
+    socket.socket.connect = _guarded_connect
+    socket.socket.connect_ex = _guarded_connect_ex
+    yield
+    socket.socket.connect = _real_connect
+    socket.socket.connect_ex = _real_connect_ex
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    """The whole sandbox on a free loopback port for the session (scale 1)."""
+    from sandbox.server import start_sandbox
+
+    running = start_sandbox()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server, settings):
+    """The session sandbox with faults cleared, and every vendor setting pointed at it."""
+    from dataclasses import replace
+
+    sandbox_server.app.faults.clear()
+    for vendor in sandbox_server.app.vendors.values():
+        vendor.reset()
+    url = sandbox_server.url
+    settings.SANDBOX_URL = url
+    settings.SERVICETITAN = replace(settings.SERVICETITAN, api_base_url=f"{url}/servicetitan",
+                                    auth_url=f"{url}/servicetitan/connect/token")
+    settings.GHL = replace(settings.GHL, base_url=f"{url}/ghl")
+    settings.TWILIO = replace(settings.TWILIO, api_base_url=f"{url}/twilio")
+    yield sandbox_server
+    sandbox_server.app.faults.clear()

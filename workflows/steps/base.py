@@ -1,0 +1,96 @@
+"""The contract between the workflow engine and its step types.
+
+A step type is a class registered under its ``type`` name with ``@register``. The engine gives
+``run`` a ``StepRun`` (what the step needs to know) and records the ``StepOutcome`` it returns
+as the step run's output. A step with side effects passes ``run.idempotency_key`` to the service
+it calls, so a re-run after a crash finds its earlier effect instead of repeating it.
+
+Errors: raise ``TransientStepError`` when a later attempt may succeed (the engine retries with
+backoff up to the step's attempt limit) and ``PermanentStepError`` when it cannot (the instance
+fails at this step; staff can retry it from the admin). Any other exception counts as transient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+
+
+class StepError(Exception):
+    transient: ClassVar[bool] = True
+
+
+class TransientStepError(StepError):
+    transient = True
+
+
+class PermanentStepError(StepError):
+    transient = False
+
+
+@dataclass(frozen=True)
+class StepRun:
+    instance_id: int
+    definition_id: int
+    step: Mapping[str, Any]          # this step's definition: {"id", "type", ...params}
+    context: Mapping[str, Any]       # the instance context (read-only; return changes)
+    entity_type: str                 # what the instance is about, e.g. "estimate"
+    entity_id: str
+    idempotency_key: str             # stable per instance and step: "wf-<instance>-<step id>"
+    attempt: int                     # 1 for the first attempt
+    now: datetime
+
+
+@dataclass
+class StepOutcome:
+    """What happens next. The default (nothing set) is: go on with the following step now."""
+
+    output: dict[str, Any] = field(default_factory=dict)   # recorded on the step run
+    context: dict[str, Any] = field(default_factory=dict)  # merged into the instance context
+    goto: str | None = None            # id of the next step (None: the following one)
+    end: bool = False                  # the instance completes after this step
+    wait_until: datetime | None = None  # park until then, then continue with goto/the next step
+    rerun_at: datetime | None = None   # park until then, then run this same step again
+    # Park until an event of this type whose payload contains every key/value of
+    # ``wait_correlation`` arrives (its payload lands in the context under
+    # ``steps.<step id>.event``), or until ``wait_timeout_at``; then go on with goto/next.
+    wait_for_event: str | None = None
+    wait_correlation: dict[str, Any] = field(default_factory=dict)
+    wait_timeout_at: datetime | None = None
+
+
+class StepType:
+    type: ClassVar[str]
+    label: ClassVar[str] = ""
+    side_effects: ClassVar[bool] = False   # True: passes the idempotency key on
+    max_attempts: ClassVar[int] = 5        # a step definition may lower or raise it
+
+    def validate(self, step: Mapping[str, Any]) -> None:
+        """Raise ``ValidationError`` naming the bad parameter; called when a definition is
+        saved or imported."""
+
+    def run(self, run: StepRun) -> StepOutcome:
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, StepType] = {}
+
+
+def register(cls: type[StepType]) -> type[StepType]:
+    if cls.type in REGISTRY:
+        raise ValueError(f"step type {cls.type!r} is registered twice")
+    REGISTRY[cls.type] = cls()
+    return cls
+
+
+def get_step_type(name: str) -> StepType:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise ValidationError(
+            f"unknown step type {name!r}; known: {', '.join(sorted(REGISTRY))}"
+        ) from None
