@@ -172,3 +172,21 @@ class BackgroundSender:
                 with self._cond:
                     self._busy = False
                     self._cond.notify_all()
+
+
+def check_option_types(defaults: Any, changes: dict[str, Any],
+                       nullable: dict[str, type] | None = None) -> None:
+    """Refuse option values whose type differs from the default's (``ValueError``).
+
+    ``defaults`` is a freshly built options dataclass; a list stands in for a tuple, as JSON
+    has no tuples; ``nullable`` gives the type of options that may also be ``None``.
+    """
+    nullable = nullable or {}
+    for name, value in changes.items():
+        if name in nullable and value is None:
+            continue
+        expected = nullable.get(name) or type(getattr(defaults, name))
+        if expected is tuple and isinstance(value, list):
+            continue
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ValueError(f"option {name} must be a {expected.__name__}, not {value!r}")

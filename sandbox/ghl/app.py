@@ -1,8 +1,8 @@
 """The GoHighLevel (LeadConnector API v2) sandbox: ``GHLSandbox(seed=1, **options)``.
 
 Every API call needs ``Authorization: Bearer SANDBOX_GHL_TOKEN`` and ``Version: 2021-07-28``,
-is counted against the rate limits (``X-RateLimit-*`` headers on every authenticated answer,
-429 past the burst) and lands in the request log. Paths are those of
+is counted against the rate limits (``X-RateLimit-*`` headers on every answer past the
+token check, 429 past the burst) and lands in the request log. Paths are those of
 ``https://services.leadconnectorhq.com`` (the ``/ghl`` mount is stripped before ``handle``).
 The control API (``control.py``) lets tests and the demo act as GHL staff.
 """
@@ -95,25 +95,23 @@ class GHLSandbox(GHLControl):
         return response
 
     def _serve(self, request: Request) -> Response:
-        try:
-            self._check_headers(request)
-        except GHLError as error:
+        if request.headers.get("authorization") != f"Bearer {SANDBOX_GHL_TOKEN}":
+            error = GHLError(401, "Invalid token: access token is invalid")  # UnauthorizedDTO
             return json_response(error.body(), error.status)
-        verdict = self.limiter.take()
+        verdict = self.limiter.take()  # per token: counted once the token is known
         if not verdict.allowed:
             # 429 body and Retry-After are unconfirmed at GHL; the sandbox sends both.
             body = GHLError(429, "Too many requests, please try again later.").body()
             return json_response(body, 429, {**verdict.headers,
                                              "Retry-After": str(verdict.retry_after)})
         try:
+            self._check_version(request)
             status, body = self._route(request)
         except GHLError as error:
             status, body = error.status, error.body()
         return json_response(body, status, verdict.headers)
 
-    def _check_headers(self, request: Request) -> None:
-        if request.headers.get("authorization") != f"Bearer {SANDBOX_GHL_TOKEN}":
-            raise GHLError(401, "Invalid token: access token is invalid")  # UnauthorizedDTO
+    def _check_version(self, request: Request) -> None:
         # What GHL answers to a missing or wrong Version is unconfirmed: 400 with a reason.
         version = request.headers.get("version")
         if version is None:

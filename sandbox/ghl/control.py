@@ -19,8 +19,16 @@ from config.vendors import SANDBOX_GHL_PIPELINE_ID
 from sandbox.ghl import webhooks
 from sandbox.ghl.keys import ED25519_PUBLIC_KEY_PEM, RSA_PUBLIC_KEY_PEM
 from sandbox.ghl.store import GHLError
+from sandbox.ghl.validation import validate
 from sandbox.http import Request, Response, json_response
-from sandbox.support import DeliveryError
+from sandbox.support import DeliveryError, check_option_types
+
+
+def _check_staff_fields(schema: str, fields: dict[str, Any]) -> None:
+    """Staff edit through GHL's UI, which never stores a field GHL does not know."""
+    errors = validate(schema, fields)
+    if errors:
+        raise GHLError(422, errors)
 
 
 @dataclass
@@ -41,6 +49,7 @@ class GHLControl:
         if unknown or {"contacts", "opportunities", "clock"} & set(options):
             raise ValueError(f"cannot configure {sorted(options)} at run time; "
                              f"known: {sorted(self.options.names())}")
+        check_option_types(type(self.options)(), options, nullable={"webhook_url": str})
         if options.get("webhook_signature", "both") not in webhooks.SIGNATURE_MODES:
             raise ValueError(f"webhook_signature must be one of {webhooks.SIGNATURE_MODES}")
         for name, value in options.items():
@@ -61,9 +70,11 @@ class GHLControl:
 
     # --- staff changes ----------------------------------------------------------------------
     def create_contact(self, notify: bool = True, **fields: Any) -> Change:
+        _check_staff_fields("UpdateContactDto", fields)
         return self._change("contact", lambda: self.state.create_contact(fields), notify)
 
     def update_contact(self, contact_id: str, notify: bool = True, **fields: Any) -> Change:
+        _check_staff_fields("UpdateContactDto", fields)
         return self._change("contact", lambda: self.state.update_contact(contact_id, fields),
                             notify)
 
@@ -71,13 +82,16 @@ class GHLControl:
         return self._change("contact", lambda: self.state.delete_contact(contact_id), notify)
 
     def create_opportunity(self, notify: bool = True, **fields: Any) -> Change:
-        if not fields.get("contactId") or not fields.get("name"):
+        if not isinstance(fields.get("contactId"), str) or not fields.get("name"):
             raise GHLError(422, ["contactId and name are required"])
+        _check_staff_fields("UpdateOpportunityDto",
+                            {k: v for k, v in fields.items() if k != "contactId"})
         fields = {"pipelineId": SANDBOX_GHL_PIPELINE_ID, "status": "open", **fields}
         return self._change("opportunity", lambda: self.state.create_opportunity(fields), notify)
 
     def update_opportunity(self, opportunity_id: str, notify: bool = True,
                            **fields: Any) -> Change:
+        _check_staff_fields("UpdateOpportunityDto", fields)
         return self._change(
             "opportunity", lambda: self.state.update_opportunity(opportunity_id, fields), notify)
 
@@ -134,6 +148,8 @@ class GHLControl:
     def control(self, request: Request) -> Response:
         try:
             body = request.json() if request.body else {}
+            if not isinstance(body or {}, dict):
+                raise ValueError("the control request body must be a JSON object")
             return self._control(request.method, request.path[len("/_control"):], body or {})
         except (GHLError, ValueError, TypeError, KeyError) as exc:
             status = exc.status if isinstance(exc, GHLError) else 400

@@ -10,13 +10,15 @@ epoch milliseconds. Anything else is refused with 422 rather than silently ignor
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.ghl.data import epoch_ms
+from sandbox.ghl.data import epoch_ms, new_contact
 from sandbox.ghl.store import GHLError
 
 DATE_FIELDS = ("dateAdded", "dateUpdated")
+# Every top-level field a contact has (from a blank one), except the per-channel DND block.
+FILTERABLE = frozenset(new_contact(contact_id="x", moment=datetime.now(UTC))) - {"dndSettings"}
 SORTABLE = (*DATE_FIELDS, "firstNameLowerCase", "lastNameLowerCase", "email")
 OPERATORS = ("eq", "not_eq", "contains", "not_contains", "exists", "not_exists", "range")
 
@@ -37,10 +39,13 @@ def _compile_one(item: Any):
             raise GHLError(422, ["a filter group needs group AND|OR and a filters array"])
         return compile_filters(item["filters"], item["group"])
     field, operator, value = item.get("field"), item.get("operator"), item.get("value")
-    if not isinstance(field, str) or operator not in OPERATORS:
-        raise GHLError(422, [f"filter operator must be one of: {', '.join(OPERATORS)}"
-                             if isinstance(field, str) else "filter field must be a string"])
+    if field not in FILTERABLE:
+        raise GHLError(422, [f"filter field must be one of: {', '.join(sorted(FILTERABLE))}"])
+    if operator not in OPERATORS:
+        raise GHLError(422, [f"filter operator must be one of: {', '.join(OPERATORS)}"])
     if operator == "range":
+        if field not in DATE_FIELDS:
+            raise GHLError(422, [f"range filters apply to {' and '.join(DATE_FIELDS)} only"])
         return _range(field, value)
     return lambda contact: _match(operator, _read(contact, field), _coerce(field, value))
 

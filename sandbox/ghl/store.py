@@ -130,7 +130,8 @@ class GHLState:
         if "dndSettings" in fields:  # per channel: the channels given replace those stored
             merged = copy.deepcopy(contact.get("dndSettings") or dnd_settings(sms=False))
             for channel, setting in (fields.pop("dndSettings") or {}).items():
-                merged[channel] = {"message": "", "code": "", **setting}
+                if setting is not None:
+                    merged[channel] = {"message": "", "code": "", **setting}
             contact["dndSettings"] = merged
         if "customFields" in fields:
             contact["customFields"] = _merge_custom_fields(

@@ -35,9 +35,9 @@ def validate(schema_name: str, body: Any) -> list[str]:
     return _check_object(body, schema, prefix="")
 
 
-def _check(value: Any, schema: dict[str, Any], path: str) -> list[str]:
-    if value is None:  # class-validator's @IsOptional lets null through like a missing key
-        return []
+def _check(value: Any, schema: dict[str, Any], path: str, optional: bool = True) -> list[str]:
+    if value is None:  # class-validator's @IsOptional lets a null property through
+        return [] if optional else _type_errors(path, schema) or [f"{path} must not be null"]
     expected = schema.get("type")
     if expected and not _is_type(value, expected):
         return [f"{path} {_TYPE_MESSAGES[expected]}"]
@@ -47,7 +47,7 @@ def _check(value: Any, schema: dict[str, Any], path: str) -> list[str]:
         return _check_object(value, schema, prefix=f"{path}.")
     if expected == "array" and "items" in schema:
         return [error for index, item in enumerate(value)
-                for error in _check(item, schema["items"], f"{path}.{index}")]
+                for error in _check(item, schema["items"], f"{path}.{index}", optional=False)]
     return []
 
 

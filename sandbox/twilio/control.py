@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sandbox.http import Request, Response, json_response
-from sandbox.support import Delivery, DeliveryError, post
+from sandbox.support import Delivery, DeliveryError, check_option_types, post
 from sandbox.twilio.messages import API_VERSION
 from sandbox.twilio.segments import segment_count
 from sandbox.twilio.signing import twilio_signature
@@ -41,6 +41,10 @@ class TwilioControl:
         if refused:
             raise ValueError(f"cannot configure {sorted(refused)} at run time; "
                              f"known: {sorted(self.options.names() - {'clock'})}")
+        check_option_types(type(self.options)(), options)
+        routes = options.get("routes", {})
+        if not all(isinstance(x, str) for pair in routes.items() for x in pair):
+            raise ValueError("routes must map public URL prefixes to loopback URL prefixes")
         for name, value in options.items():
             setattr(self.options, name, tuple(value) if name == "from_numbers" else value)
 
@@ -153,6 +157,8 @@ class TwilioControl:
     def control(self, request: Request) -> Response:
         try:
             body = request.json() if request.body else {}
+            if not isinstance(body or {}, dict):
+                raise ValueError("the control request body must be a JSON object")
             return json_response(self._control(request.method, request.path[9:], body or {}))
         except UnknownControl as exc:
             return json_response({"error": str(exc)}, 404)

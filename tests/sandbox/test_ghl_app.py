@@ -34,6 +34,12 @@ def test_a_call_without_the_version_header_gets_400_with_a_reason(ghl_api):
     assert "Version" in response.json()["message"]
 
 
+def test_a_call_without_the_version_header_still_carries_the_rate_limit_headers(ghl_api):
+    headers = {"Authorization": GHL_HEADERS["Authorization"]}
+    response = requests.get(pipelines_url(ghl_api), headers=headers, timeout=10)
+    assert response.headers["X-RateLimit-Remaining"] == "99"
+
+
 def test_a_call_with_another_version_gets_400(ghl_api):
     headers = {**GHL_HEADERS, "Version": "2021-04-15"}
     response = requests.get(pipelines_url(ghl_api), headers=headers, timeout=10)

@@ -88,6 +88,18 @@ def test_an_unknown_filter_operator_is_refused_with_422(ghl_api):
     assert response.status_code == 422
 
 
+def test_a_range_filter_on_a_text_field_is_refused_with_422(ghl_api):
+    response = search(ghl_api, pageLimit=5, filters=[
+        {"field": "email", "operator": "range", "value": {"gte": 5}}])
+    assert response.status_code == 422
+
+
+def test_a_filter_on_an_unknown_field_is_refused_with_422(ghl_api):
+    response = search(ghl_api, pageLimit=5, filters=[
+        {"field": "favouriteColour", "operator": "eq", "value": "teal"}])
+    assert response.status_code == 422
+
+
 def test_an_unknown_contact_id_gets_400(ghl_api):
     response = ghl_api.get("/contacts/doesNotExist0000000001")
     assert response.status_code == 400
@@ -167,6 +179,20 @@ def test_update_with_a_bad_dnd_status_is_refused_naming_the_field(ghl, ghl_api):
     assert response.status_code == 422
     assert response.json()["message"] == [
         "dndSettings.SMS.status must be one of the following values: active, inactive, permanent"]
+
+
+def test_a_null_custom_field_is_refused_with_422(ghl, ghl_api):
+    contact_id = next(iter(ghl.state.contacts))
+    response = ghl_api.put(f"/contacts/{contact_id}", {"customFields": [None]})
+    assert response.status_code == 422
+    assert response.json()["message"] == ["customFields.0 must be an object"]
+
+
+def test_a_null_dnd_channel_leaves_that_channel_as_it_was(ghl, ghl_api):
+    contact = next(iter(ghl.state.contacts.values()))
+    before = contact["dndSettings"]["SMS"]["status"]
+    response = ghl_api.put(f"/contacts/{contact['id']}", {"dndSettings": {"SMS": None}})
+    assert response.json()["contact"]["dndSettings"]["SMS"]["status"] == before
 
 
 def test_update_of_an_unknown_contact_gets_400(ghl_api):

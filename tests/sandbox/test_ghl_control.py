@@ -27,7 +27,8 @@ def test_a_contact_created_by_staff_is_visible_through_the_api(control, ghl_api)
 
 
 def test_a_staff_change_reports_its_events_and_what_our_server_answered(control, ghl, receiver):
-    control("POST", "/webhooks", {"url": receiver.url(), "signature": "rsa"})
+    registered = control("POST", "/webhooks", {"url": receiver.url(), "signature": "rsa"})
+    assert registered.json() == {"registered": receiver.url()}
     opportunity_id = next(o["id"] for o in ghl.state.opportunities.values()
                           if o["status"] == "open")
     body = control("PUT", f"/opportunities/{opportunity_id}", {"status": "won"}).json()
@@ -104,6 +105,24 @@ def test_the_public_keys_are_served(control):
     keys = control("GET", "/keys").json()
     assert keys["ed25519"].startswith("-----BEGIN PUBLIC KEY-----")
     assert keys["rsa"].startswith("-----BEGIN PUBLIC KEY-----")
+
+
+def test_a_control_body_that_is_not_an_object_is_a_clear_400(control):
+    response = control("POST", "/contacts", [1, 2])
+    assert response.status_code == 400
+    assert "JSON object" in response.json()["error"]
+
+
+def test_staff_cannot_store_a_field_ghl_does_not_have(control):
+    response = control("POST", "/contacts", {"favouriteColour": "teal"})
+    assert response.status_code == 422
+    assert "favouriteColour" in response.json()["error"]
+
+
+def test_an_option_of_the_wrong_type_is_a_clear_400(control):
+    response = control("POST", "/options", {"rate_limit_max": "ten"})
+    assert response.status_code == 400
+    assert "rate_limit_max must be a int" in response.json()["error"]
 
 
 def test_an_unknown_control_endpoint_is_404(control):

@@ -197,5 +197,21 @@ def test_a_control_request_missing_a_field_is_a_clear_400(control):
     assert "url" in response.json()["error"]
 
 
+def test_a_control_body_that_is_not_an_object_is_a_clear_400(control):
+    response = control("POST", "/inbound", [1])
+    assert response.status_code == 400
+    assert "JSON object" in response.json()["error"]
+
+
+def test_routes_of_the_wrong_shape_are_refused(twilio):
+    with pytest.raises(ValueError, match="routes"):
+        twilio.configure(routes="https://pc.example.com")
+
+
+def test_an_unknown_option_is_refused(twilio):
+    with pytest.raises(ValueError, match="auto_callback"):
+        twilio.configure(auto_callback=True)
+
+
 def test_an_unknown_control_endpoint_is_404(control):
     assert control("GET", "/nothing").status_code == 404
