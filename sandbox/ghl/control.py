@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -52,10 +52,13 @@ class GHLControl:
         check_option_types(type(self.options)(), options, nullable={"webhook_url": str})
         if options.get("webhook_signature", "both") not in webhooks.SIGNATURE_MODES:
             raise ValueError(f"webhook_signature must be one of {webhooks.SIGNATURE_MODES}")
-        for name, value in options.items():
-            setattr(self.options, name, value)
+        previous, self.options = self.options, replace(self.options, **options)
         if {"rate_limit_max", "rate_limit_interval_ms", "daily_limit"} & set(options):
-            self.limiter = self._new_limiter()
+            try:
+                self.limiter = self._new_limiter()
+            except ValueError:
+                self.options = previous  # all or nothing
+                raise
 
     def register_webhook(self, url: str | None, signature: str = "both") -> None:
         self.configure(webhook_url=url, webhook_signature=signature)

@@ -125,5 +125,11 @@ def test_an_option_of_the_wrong_type_is_a_clear_400(control):
     assert "rate_limit_max must be a int" in response.json()["error"]
 
 
+def test_a_zero_rate_limit_is_refused_and_changes_nothing(control, ghl):
+    response = control("POST", "/options", {"rate_limit_max": 0, "daily_limit": 5})
+    assert response.status_code == 400
+    assert (ghl.options.rate_limit_max, ghl.options.daily_limit) == (100, 200_000)
+
+
 def test_an_unknown_control_endpoint_is_404(control):
     assert control("GET", "/nothing").status_code == 404
