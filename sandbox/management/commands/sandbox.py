@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sandbox.http import SandboxHTTPServer
 from sandbox.server import build_app
+from sandbox.twilio import TwilioSandbox
 
 
 class Command(BaseCommand):
@@ -18,13 +19,19 @@ class Command(BaseCommand):
                             help="tenant size: about 100 customers per unit of scale")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--verbose-requests", action="store_true")
+        parser.add_argument("--no-twilio-callbacks", action="store_true",
+                            help="do not post Twilio status callbacks after each send")
 
-    def handle(self, *args, host, port, scale, seed, verbose_requests, **options):
+    def handle(self, *args, host, port, scale, seed, verbose_requests, no_twilio_callbacks,
+               **options):
         if scale < 1:
             raise CommandError("--scale must be at least 1")
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise CommandError("the sandbox only listens on loopback")
         app = build_app(scale=scale, seed=seed)
+        # The demo gets delivery receipts the way Twilio sends them, from a background thread
+        # (tests build their own apps and keep them off, to stay deterministic).
+        app.vendors["twilio"] = TwilioSandbox(auto_callbacks=not no_twilio_callbacks)
         try:
             server = SandboxHTTPServer((host, port), app, verbose=verbose_requests)
         except OSError as exc:
