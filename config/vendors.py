@@ -120,7 +120,7 @@ def ghl_settings(sandbox_url: str) -> GHLSettings:
             configured=False,
             token=SANDBOX_GHL_TOKEN,
             location_id=SANDBOX_GHL_LOCATION_ID,
-            pipeline_id=env.str("GHL_PIPELINE_ID", default=SANDBOX_GHL_PIPELINE_ID),
+            pipeline_id=SANDBOX_GHL_PIPELINE_ID,
             base_url=f"{sandbox_url}/ghl",
             webhook_public_key=public_key,
         )
@@ -146,8 +146,9 @@ def twilio_settings(sandbox_url: str) -> TwilioSettings:
             configured=False,
             account_sid=SANDBOX_TWILIO_ACCOUNT_SID,
             auth_token=SANDBOX_TWILIO_AUTH_TOKEN,
-            from_number=from_number or (None if service_sid else SANDBOX_TWILIO_FROM_NUMBER),
-            messaging_service_sid=service_sid,
+            # Sender ids from the environment belong to a real account: the sandbox has its own.
+            from_number=SANDBOX_TWILIO_FROM_NUMBER,
+            messaging_service_sid=None,
             api_base_url=f"{sandbox_url}/twilio",
         )
     if not (from_number or service_sid):

@@ -106,7 +106,9 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
     def start_in_thread(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, name="sandbox", daemon=True)
+        # A short poll interval keeps stop() quick (tests start and stop servers often).
+        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name="sandbox", daemon=True)
         thread.start()
         return thread
 
