@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -19,13 +20,19 @@ _GOLDEN = 0x9E3779B97F4A7C15
 _TWO64 = float(1 << 64)
 
 
+@lru_cache(maxsize=1024)
+def _prefix(seed: int, aspect: str) -> int:
+    return zlib.crc32(f"{seed}:{aspect}:".encode())
+
+
 class Dice:
     """A tiny splitmix64 generator seeded from (seed, aspect, index)."""
 
     __slots__ = ("_state",)
 
     def __init__(self, seed: int, aspect: str, index: int) -> None:
-        self._state = zlib.crc32(f"{seed}:{aspect}:{index}".encode())
+        # crc32 of "seed:aspect:index", continuing from the cached crc of "seed:aspect:".
+        self._state = zlib.crc32(str(index).encode(), _prefix(seed, aspect))
 
     def next(self) -> int:
         self._state = s = (self._state + _GOLDEN) & _MASK

@@ -67,7 +67,7 @@ class Times:
         return len(self.created)
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: generators memoise per (tenant, index)
 class Tenant:
     """The planned tenant. ``trees[child]`` relates a child resource to its parent resource;
     ``extra`` holds the few per-record facts several generators share (statuses, schedules)."""

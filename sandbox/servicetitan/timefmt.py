@@ -30,6 +30,7 @@ def _day(days: int) -> str:
     return date.fromordinal(_EPOCH_ORDINAL + days).isoformat()
 
 
+@lru_cache(maxsize=8192)  # a record's items and children share timestamps
 def iso(us: int) -> str:
     """``2024-03-05T14:07:33.1234560Z``."""
     days, rest = divmod(us, DAY)

@@ -16,6 +16,7 @@ from sandbox.servicetitan.data.common import (
     location_address,
     location_city,
     location_name,
+    memo,
     money,
 )
 from sandbox.servicetitan.data.staff import staff_member
@@ -47,11 +48,13 @@ class Amounts(NamedTuple):
         return (self.subtotal + self.tax) / 100
 
 
+@memo
 def _install_job(t: Tenant, job: int) -> bool:
     name = JOB_TYPES[job_type_index(t, job)].name
     return "Install" in name or "Replacement" in name or "Panel" in name
 
 
+@memo
 def line(t: Tenant, k: int) -> tuple[Sku, int]:
     """(price-book item, quantity) of invoice item k: an install job leads with equipment."""
     tree = t.trees["invoice_items"]
@@ -62,6 +65,7 @@ def line(t: Tenant, k: int) -> tuple[Sku, int]:
     return sku, d.between(2, 6) if sku.name == "R410A-LB" else 1
 
 
+@memo
 def _tax_rate(t: Tenant, job: int) -> float:
     return CITIES[location_city(t, job_customer(t, job)[1])].tax_rate
 
@@ -70,6 +74,7 @@ def _payment_share(t: Tenant, p: int) -> float:
     return 1.0 if Dice(t.seed, "payments", p).chance(0.9) else 0.5
 
 
+@memo
 def invoice_amounts(t: Tenant, i: int) -> Amounts:
     subtotal = taxable = 0
     for k in t.trees["invoice_items"].children(i):
@@ -86,14 +91,23 @@ def _named(t: Tenant, resource: str, index: int, name: str) -> dict:
     return {"id": t.id(resource, index), "name": name}
 
 
+@memo  # shared by the records of a job; nothing mutates generated records in place
 def _business_unit(t: Tenant, job: int) -> dict:
     unit = JOB_TYPES[job_type_index(t, job)].business_unit
     return _named(t, "business_units", unit, BUSINESS_UNITS[unit].name)
 
 
 def invoice_item(t: Tenant, k: int) -> dict:
-    """An invoice item as the invoice-items export sends it (with ``invoiceId`` and
-    ``active``; the copy embedded in the invoice has neither)."""
+    """An invoice item as the invoice-items export sends it: the embedded fields plus
+    ``active`` and ``invoiceId``."""
+    record = embedded_invoice_item(t, k)
+    record["active"] = bool(t.times["invoice_items"].active[k])
+    record["invoiceId"] = t.id("invoices", t.trees["invoice_items"].parent(k))
+    return record
+
+
+def embedded_invoice_item(t: Tenant, k: int) -> dict:
+    """An invoice item as its invoice embeds it."""
     times, tree = t.times["invoice_items"], t.trees["invoice_items"]
     job = tree.parent(k)
     sku, qty = line(t, k)
@@ -117,20 +131,11 @@ def invoice_item(t: Tenant, k: int) -> dict:
         "importId": None, "exportId": None, "inventoryStatus": None, "addOn": False,
         "memberPrice": None, "technicianId": t.id("technicians", lead_technician(t, job)),
         "installedEquipmentId": None, "estimateItemId": None,
-        "active": bool(times.active[k]), "invoiceId": t.id("invoices", job),
     }
 
 
 def _short_address(full: dict) -> dict:
     return {key: full[key] for key in ("street", "unit", "city", "state", "zip", "country")}
-
-
-EMBEDDED_OMITS = ("active", "invoiceId")
-
-
-def embedded_invoice_item(record: dict) -> dict:
-    """An invoice item as embedded in its invoice: the export's fields but two."""
-    return {key: value for key, value in record.items() if key not in EMBEDDED_OMITS}
 
 
 def invoice(t: Tenant, i: int) -> dict:
@@ -143,11 +148,11 @@ def invoice(t: Tenant, i: int) -> dict:
     completed = t.extra["job_completed"][i]
     payments = t.trees["payments"].children(i)
     paid_on = t.times["payments"].created[payments[-1]] if payments else 0
-    city = CITIES[location_city(t, loc)]
+    city_index = location_city(t, loc)
+    city = CITIES[city_index]
     project = job_project(t, i)
     seller = staff_member(t, "technician", lead_technician(t, i))
-    items = [embedded_invoice_item(invoice_item(t, k))
-             for k in t.trees["invoice_items"].children(i)]
+    items = [embedded_invoice_item(t, k) for k in t.trees["invoice_items"].children(i)]
     return {
         "summary": None, "items": items, "customFields": [], "active": bool(times.active[i]),
         "discountTotal": "0.00", "importId": None, "exportId": None, "materialSkuId": None,
@@ -158,9 +163,9 @@ def invoice(t: Tenant, i: int) -> dict:
         "invoiceDate": iso_midnight(completed or times.created[i]),
         "dueDate": iso_midnight((completed or times.created[i]) + 30 * DAY),
         "subTotal": money(amounts.subtotal / 100), "salesTax": money(amounts.tax / 100),
-        "salesTaxCode": {"id": 300 + CITIES.index(city), "name": f"{city.name}, {city.state}",
+        "salesTaxCode": {"id": 300 + city_index, "name": f"{city.name}, {city.state}",
                          "taxRate": city.tax_rate},
-        "taxZoneId": 100 + CITIES.index(city), "total": money(total / 100),
+        "taxZoneId": 100 + city_index, "total": money(total / 100),
         "balance": money((total - amounts.paid) / 100), "invoiceType": None,
         "customer": _named(t, "customers", c, customer_name(t, c)),
         "customerAddress": _short_address(customer_address(t, c)),

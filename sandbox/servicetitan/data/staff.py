@@ -8,7 +8,7 @@ only here.
 from __future__ import annotations
 
 from sandbox.people import DOMAIN, EMPLOYEES, TECHNICIANS, StaffMember
-from sandbox.servicetitan.data.common import customer_address, person_name, slug
+from sandbox.servicetitan.data.common import customer_address, memo, person_name, slug
 from sandbox.servicetitan.dice import Dice
 from sandbox.servicetitan.layout import Tenant
 from sandbox.servicetitan.timefmt import DAY, iso
@@ -19,6 +19,7 @@ POSITIONS = ("Service", "Installer", "Sales", "Maintenance", "Helper")
 EMPLOYEE_ROLES = ("CSR", "Dispatch", "Accounting", "SalesManager", "Admin", "GeneralOffice")
 
 
+@memo
 def staff_member(t: Tenant, role: str, index: int) -> StaffMember:
     """Named staff first, then generated ones with unique 555 numbers and emails."""
     named = TECHNICIANS if role == "technician" else EMPLOYEES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.servicetitan.data.common import employee_id, lead_technician
+from sandbox.servicetitan.data.common import employee_id, lead_technician, memo
 from sandbox.servicetitan.data.staff import technician_name
 from sandbox.servicetitan.dice import Dice
 from sandbox.servicetitan.layout import APPOINTMENT_STATUSES, JOB_STATUSES, Tenant
@@ -14,16 +14,19 @@ ACTIVE_CAMPAIGNS = tuple(i for i, item in enumerate(CAMPAIGNS) if item.active)
 ASSIGNMENT_STATUS = {"Done": "Done", "Working": "Working", "Dispatched": "Dispatched"}
 
 
+@memo
 def job_type_index(t: Tenant, job: int) -> int:
     return ACTIVE_JOB_TYPES[Dice(t.seed, "jobs.type", job).below(len(ACTIVE_JOB_TYPES))]
 
 
+@memo
 def job_customer(t: Tenant, job: int) -> tuple[int, int]:
     """(customer index, location index) of a job."""
     loc = t.trees["jobs"].parent(job)
     return t.trees["locations"].parent(loc), loc
 
 
+@memo
 def job_project(t: Tenant, job: int) -> int | None:
     """The project index a job belongs to: jobs at the first location of a customer who has a
     project."""
