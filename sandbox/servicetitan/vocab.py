@@ -133,8 +133,10 @@ PRICE_BOOK = (
     Sku(5021, "TRIP", "Trip Charge", "Service", 59.0, 0.0, 0.0, False),
     Sku(5022, "MEMBER-DISC", "Comfort Club Member Discount", "Service", 35.0, 0.0, 0.0, False),
 )
-REPAIR_SKUS = tuple(s for s in PRICE_BOOK if s.price < 1000)
-REPLACEMENT_SKUS = tuple(s for s in PRICE_BOOK if s.price >= 1000)
+# Indices into PRICE_BOOK.
+REPAIR_SKUS = tuple(i for i, s in enumerate(PRICE_BOOK) if s.price < 1000)
+REPLACEMENT_SKUS = tuple(i for i, s in enumerate(PRICE_BOOK) if s.price >= 1000)
+REFRIGERANT = next(i for i, s in enumerate(PRICE_BOOK) if s.name == "R410A-LB")
 
 EQUIPMENT_MODELS = (
     ("Carrier", "24ACC636A003", "Air Conditioner", "Condenser 3 Ton"),
@@ -240,3 +242,10 @@ CAMPAIGNS = (
 
 MEMBERSHIP_TYPES = ((7001, "Comfort Club Silver"), (7002, "Comfort Club Gold"),
                     (7003, "Commercial Maintenance Plan"))
+
+ACTIVE_JOB_TYPES = tuple(i for i, kind in enumerate(JOB_TYPES) if kind.active)
+ACTIVE_CAMPAIGNS = tuple(i for i, item in enumerate(CAMPAIGNS) if item.active)
+# Job types whose invoices and estimates lead with equipment.
+INSTALL_JOB_TYPES = frozenset(i for i, kind in enumerate(JOB_TYPES)
+                              if any(word in kind.name for word in ("Install", "Replacement",
+                                                                    "Panel")))

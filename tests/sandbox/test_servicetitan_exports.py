@@ -159,8 +159,8 @@ def test_repeated_delivery_can_be_switched_off(st):
 
 
 def test_a_repeated_record_does_not_take_a_page_slot(st):
-    st.vendor.set_options(export_page_size=1)
     _, token = st.export_all(CUSTOMERS)
+    st.vendor.set_options(export_page_size=1)
     for customer_id in (10000002, 10000003):
         st.vendor.update("customers", customer_id, {"doNotMail": True})
     first = st.get(CUSTOMERS, includeRecentChanges="true", **{"from": token}).json()

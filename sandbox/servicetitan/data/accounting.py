@@ -7,8 +7,6 @@ sum of its items, total = subTotal + salesTax, balance = total - payments applie
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from sandbox.servicetitan.data.common import (
     customer_address,
     customer_name,
@@ -19,8 +17,14 @@ from sandbox.servicetitan.data.common import (
     memo,
     money,
 )
+from sandbox.servicetitan.data.facts import (
+    invoice_amounts,
+    job_customer,
+    job_project,
+    job_type_index,
+    line,
+)
 from sandbox.servicetitan.data.staff import staff_member
-from sandbox.servicetitan.data.work import job_customer, job_project, job_type_index
 from sandbox.servicetitan.dice import Dice
 from sandbox.servicetitan.layout import Tenant
 from sandbox.servicetitan.timefmt import DAY, iso, iso_midnight
@@ -28,63 +32,11 @@ from sandbox.servicetitan.vocab import (
     BUSINESS_UNITS,
     CITIES,
     JOB_TYPES,
-    REPAIR_SKUS,
-    REPLACEMENT_SKUS,
-    Sku,
 )
 
 PAYMENT_TYPES = (("Credit Card", "3"), ("Check", "1"), ("Cash", "2"), ("ACH", "5"))
 REVENUE_ACCOUNTS = {"Service": (4000, "Service Revenue"), "Material": (4100, "Parts Revenue"),
                     "Equipment": (4200, "Equipment Revenue")}
-
-
-class Amounts(NamedTuple):
-    subtotal: int   # cents
-    tax: int
-    paid: int
-
-    @property
-    def total(self) -> float:
-        return (self.subtotal + self.tax) / 100
-
-
-@memo
-def _install_job(t: Tenant, job: int) -> bool:
-    name = JOB_TYPES[job_type_index(t, job)].name
-    return "Install" in name or "Replacement" in name or "Panel" in name
-
-
-@memo
-def line(t: Tenant, k: int) -> tuple[Sku, int]:
-    """(price-book item, quantity) of invoice item k: an install job leads with equipment."""
-    tree = t.trees["invoice_items"]
-    job = tree.parent(k)
-    d = Dice(t.seed, "invoice_items.line", k)
-    first = k == tree.start[job]
-    sku = d.pick(REPLACEMENT_SKUS if first and _install_job(t, job) else REPAIR_SKUS)
-    return sku, d.between(2, 6) if sku.name == "R410A-LB" else 1
-
-
-@memo
-def _tax_rate(t: Tenant, job: int) -> float:
-    return CITIES[location_city(t, job_customer(t, job)[1])].tax_rate
-
-
-def _payment_share(t: Tenant, p: int) -> float:
-    return 1.0 if Dice(t.seed, "payments", p).chance(0.9) else 0.5
-
-
-@memo
-def invoice_amounts(t: Tenant, i: int) -> Amounts:
-    subtotal = taxable = 0
-    for k in t.trees["invoice_items"].children(i):
-        sku, qty = line(t, k)
-        subtotal += round(sku.price * 100) * qty
-        taxable += round(sku.price * 100) * qty if sku.taxable else 0
-    tax = round(taxable * _tax_rate(t, i) / 100)
-    paid = sum(round((subtotal + tax) * _payment_share(t, p))
-               for p in t.trees["payments"].children(i))
-    return Amounts(subtotal, tax, paid)
 
 
 def _named(t: Tenant, resource: str, index: int, name: str) -> dict:
@@ -191,8 +143,7 @@ def payment(t: Tenant, p: int) -> dict:
     times = t.times["payments"]
     i = t.trees["payments"].parent(p)
     c = job_customer(t, i)[0]
-    amounts = invoice_amounts(t, i)
-    amount = money(round((amounts.subtotal + amounts.tax) * _payment_share(t, p)) / 100)
+    amount = money(t.extra["payment_amount"][p] / 100)
     kind, type_id = d.pick(PAYMENT_TYPES)
     clerk = staff_member(t, "employee", d.below(t.count("employees"))).name.strip()
     return {

@@ -11,7 +11,6 @@ from sandbox.servicetitan.vocab import (
     BUSINESS_KINDS,
     BUSINESS_PREFIXES,
     CITIES,
-    CITY_WEIGHTS,
     EMAIL_DOMAINS,
     FIRST_NAMES,
     LAST_NAMES,
@@ -19,7 +18,6 @@ from sandbox.servicetitan.vocab import (
     STREET_SUFFIXES,
     UNITS,
     WHOLE_NAMES,
-    City,
 )
 
 COUNTRY = "USA"
@@ -56,13 +54,8 @@ def customer_name(t: Tenant, c: int) -> str:
     return f"{first} {last}".strip()
 
 
-def pick_city(d: Dice) -> int:
-    return d.weighted(CITY_WEIGHTS)
-
-
-@memo
 def customer_city(t: Tenant, c: int) -> int:
-    return pick_city(Dice(t.seed, "customers.city", c))
+    return t.extra["customer_city"][c]
 
 
 def address(d: Dice, city_index: int) -> dict:
@@ -88,15 +81,8 @@ def _customer_address(t: Tenant, c: int) -> dict:
     return address(Dice(t.seed, "customers.address", c), customer_city(t, c))
 
 
-@memo
 def location_city(t: Tenant, loc: int) -> int:
-    """A customer's first location is their billing address; others are nearby, except a
-    commercial customer's, which may be anywhere."""
-    tree = t.trees["locations"]
-    c = tree.parent(loc)
-    if loc == tree.start[c] or not t.extra["commercial"][c]:
-        return customer_city(t, c)
-    return pick_city(Dice(t.seed, "locations.city", loc))
+    return t.extra["location_city"][loc]
 
 
 def location_address(t: Tenant, loc: int) -> dict:
@@ -121,10 +107,6 @@ def location_name(t: Tenant, loc: int) -> str:
     return f"{name} - {location_address(t, loc)['street']}"
 
 
-def city(index: int) -> City:
-    return CITIES[index]
-
-
 def mobile_number(city_index: int, serial: int) -> str:
     """A unique E.164 number in the city's area code. Exchanges from 556 up keep clear of the
     staff's 555 numbers (sandbox.people)."""
@@ -141,8 +123,6 @@ def employee_id(t: Tenant, d: Dice) -> int:
     return t.id("employees", d.below(t.count("employees")))
 
 
-@memo
 def lead_technician(t: Tenant, job: int) -> int:
     """The technician index who runs a job: first on its first visit, seller of its estimates."""
-    techs = t.active_technicians
-    return techs[Dice(t.seed, "jobs.tech", job).below(len(techs))]
+    return t.extra["job_tech"][job]

@@ -8,7 +8,7 @@ estimates well over it. Numbers (not strings) for money, as the sales module sen
 from __future__ import annotations
 
 from sandbox.servicetitan.data.common import lead_technician, location_city
-from sandbox.servicetitan.data.work import job_customer, job_project, job_type_index
+from sandbox.servicetitan.data.facts import job_customer, job_project, job_type_index
 from sandbox.servicetitan.dice import Dice
 from sandbox.servicetitan.layout import ESTIMATE_STATUSES, Tenant
 from sandbox.servicetitan.timefmt import iso
@@ -16,8 +16,7 @@ from sandbox.servicetitan.vocab import (
     BUSINESS_UNITS,
     CITIES,
     JOB_TYPES,
-    REPAIR_SKUS,
-    REPLACEMENT_SKUS,
+    PRICE_BOOK,
     Sku,
 )
 
@@ -26,16 +25,11 @@ NAMES = {False: ("Repair option", "Repair - Good", "Fix it today"),
 
 
 def _replacement(t: Tenant, e: int) -> bool:
-    return Dice(t.seed, "estimates.kind", e).chance(0.45)
+    return bool(t.extra["estimate_replacement"][e])
 
 
 def _line(t: Tenant, k: int) -> tuple[Sku, int]:
-    tree = t.trees["estimate_items"]
-    e = tree.parent(k)
-    d = Dice(t.seed, "estimate_items.line", k)
-    lead = k == tree.start[e] and _replacement(t, e)
-    sku = d.pick(REPLACEMENT_SKUS if lead else REPAIR_SKUS)
-    return sku, d.between(2, 6) if sku.name == "R410A-LB" else 1
+    return PRICE_BOOK[t.extra["estimate_items_sku"][k]], t.extra["estimate_items_qty"][k]
 
 
 def estimate_item(t: Tenant, k: int) -> dict:

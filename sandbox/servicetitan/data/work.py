@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-from sandbox.servicetitan.data.common import employee_id, lead_technician, memo
+from sandbox.servicetitan.data.common import employee_id, lead_technician
+from sandbox.servicetitan.data.facts import (
+    invoice_amounts,
+    job_customer,
+    job_project,
+    job_type_index,
+)
 from sandbox.servicetitan.data.staff import technician_name
 from sandbox.servicetitan.dice import Dice
 from sandbox.servicetitan.layout import APPOINTMENT_STATUSES, JOB_STATUSES, Tenant
 from sandbox.servicetitan.timefmt import HOUR, iso
-from sandbox.servicetitan.vocab import CAMPAIGNS, JOB_SUMMARIES, JOB_TYPES, SPECIAL_INSTRUCTIONS
+from sandbox.servicetitan.vocab import (
+    ACTIVE_CAMPAIGNS,
+    JOB_SUMMARIES,
+    JOB_TYPES,
+    SPECIAL_INSTRUCTIONS,
+)
 
-ACTIVE_JOB_TYPES = tuple(i for i, kind in enumerate(JOB_TYPES) if kind.active)
-ACTIVE_CAMPAIGNS = tuple(i for i, item in enumerate(CAMPAIGNS) if item.active)
 ASSIGNMENT_STATUS = {"Done": "Done", "Working": "Working", "Dispatched": "Dispatched"}
-
-
-@memo
-def job_type_index(t: Tenant, job: int) -> int:
-    return ACTIVE_JOB_TYPES[Dice(t.seed, "jobs.type", job).below(len(ACTIVE_JOB_TYPES))]
-
-
-@memo
-def job_customer(t: Tenant, job: int) -> tuple[int, int]:
-    """(customer index, location index) of a job."""
-    loc = t.trees["jobs"].parent(job)
-    return t.trees["locations"].parent(loc), loc
-
-
-@memo
-def job_project(t: Tenant, job: int) -> int | None:
-    """The project index a job belongs to: jobs at the first location of a customer who has a
-    project."""
-    c, loc = job_customer(t, job)
-    projects = t.trees["projects"].children(c)
-    return projects.start if projects and loc == t.trees["locations"].start[c] else None
 
 
 def _optional_id(t: Tenant, resource: str, index: int | None) -> int | None:
@@ -40,8 +28,6 @@ def _optional_id(t: Tenant, resource: str, index: int | None) -> int | None:
 
 
 def job(t: Tenant, j: int) -> dict:
-    from sandbox.servicetitan.data.accounting import invoice_amounts
-
     d = Dice(t.seed, "jobs", j)
     times = t.times["jobs"]
     c, loc = job_customer(t, j)
