@@ -1,12 +1,15 @@
 """How fast the ServiceTitan sandbox serves a full export of every resource.
 
-    python bench/st_sandbox_export.py --scale 150 [--http]
+    python bench/st_sandbox_export.py --scale 150            # the sandbox alone
+    python bench/st_sandbox_export.py --scale 150 --http     # + HTTP and a client, one process
+    python bench/st_sandbox_export.py --url http://127.0.0.1:8765   # a running `manage.py sandbox`
 
-Builds a tenant of the given scale, then walks every export endpoint from the beginning to
-``hasMore: false`` (1000 records a page) and reports records per second, per resource and in
-all. Without ``--http`` it calls the vendor object directly (generation plus JSON encoding:
-the sandbox alone); with ``--http`` it goes through the real server on loopback with
-``requests``, as the sync would, including the client's JSON decoding.
+Walks every export endpoint from the beginning to ``hasMore: false`` (1000 records a page)
+and reports records per second, per resource and in all. The default calls the vendor object
+directly and reads only each page's envelope head: generation plus JSON encoding, the sandbox
+alone. ``--http`` serves it on loopback from a thread and reads it with ``requests`` and
+``json`` (server and client then share one GIL); ``--url`` reads a sandbox running in another
+process, as the sync does.
 """
 
 from __future__ import annotations
@@ -18,25 +21,32 @@ import sys
 import time
 from pathlib import Path
 
+import requests
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.vendors import SANDBOX_ST_APP_KEY, SANDBOX_ST_TENANT_ID
+from config.vendors import (
+    SANDBOX_ST_APP_KEY,
+    SANDBOX_ST_CLIENT_ID,
+    SANDBOX_ST_CLIENT_SECRET,
+    SANDBOX_ST_TENANT_ID,
+)
 from sandbox.http import Request
 from sandbox.server import SandboxApp, start_sandbox
 from sandbox.servicetitan import ServiceTitanSandbox
 from sandbox.servicetitan.resources import RESOURCES
+
+HEAD = re.compile(rb'^\{"hasMore":(true|false),"continueFrom":"([^"]*)"')
 
 
 def rss_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-HEAD = re.compile(rb'^\{"hasMore":(true|false),"continueFrom":"([^"]*)"')
-
-
-def walk_direct(vendor: ServiceTitanSandbox, path: str, headers: dict) -> int:
-    """Bytes of a full walk through ``vendor.handle``. Only the envelope's head is read, so
-    the time is the sandbox's alone."""
+def walk_direct(vendor: ServiceTitanSandbox, name: str, path: str,
+                headers: dict) -> tuple[int, int]:
+    """(records, bytes) of a full walk through ``vendor.handle``. Only the envelope's head
+    is parsed, so the time is the sandbox's alone."""
     token, size = None, 0
     while True:
         query = {"from": [token]} if token else {}
@@ -44,16 +54,17 @@ def walk_direct(vendor: ServiceTitanSandbox, path: str, headers: dict) -> int:
         more, token = HEAD.match(body).groups()
         size, token = size + len(body), token.decode()
         if more == b"false":
-            return size
+            return vendor.counts()[name], size
 
 
-def walk_http(session, url: str, headers: dict) -> tuple[int, int]:
+def walk_http(session: requests.Session, url: str, headers: dict) -> tuple[int, int]:
     token, records, size = None, 0, 0
     while True:
         response = session.get(url, params={"from": token} if token else {}, headers=headers)
+        response.raise_for_status()
         page = response.json()
-        records, size, token = records + len(page["data"]), size + len(response.content), \
-            page["continueFrom"]
+        records, size = records + len(page["data"]), size + len(response.content)
+        token = page["continueFrom"]
         if not page["hasMore"]:
             return records, size
 
@@ -61,38 +72,46 @@ def walk_http(session, url: str, headers: dict) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=150)
-    parser.add_argument("--http", action="store_true", help="through the server on loopback")
+    parser.add_argument("--http", action="store_true", help="through a loopback server thread")
+    parser.add_argument("--url", help="a sandbox already running elsewhere (rate limit off!)")
     args = parser.parse_args()
-    started = time.perf_counter()
-    vendor = ServiceTitanSandbox(scale=args.scale, rate_limit=None)
-    print(f"scale {args.scale}: {vendor.counts()['total']:,} records, built in "
-          f"{time.perf_counter() - started:.1f} s, RSS {rss_mb()} MB")
-    headers = {"authorization": f"Bearer {vendor.issue_token()}", "st-app-key": SANDBOX_ST_APP_KEY}
-    running = start_sandbox(app=SandboxApp({"servicetitan": vendor})) if args.http else None
-    if running:
-        import requests
-
-        session = requests.Session()
-    total_records = total_bytes = 0
-    total_time = 0.0
+    session = requests.Session()
+    running = vendor = None
+    if args.url:
+        base = args.url.rstrip("/")
+        token = session.post(f"{base}/servicetitan/connect/token", data={
+            "grant_type": "client_credentials", "client_id": SANDBOX_ST_CLIENT_ID,
+            "client_secret": SANDBOX_ST_CLIENT_SECRET}).json()["access_token"]
+        session.post(f"{base}/servicetitan/_control/options", json={"rate_limit": None})
+        print(f"sandbox at {base}")
+    else:
+        started = time.perf_counter()
+        vendor = ServiceTitanSandbox(scale=args.scale, rate_limit=None)
+        print(f"scale {args.scale}: {vendor.counts()['total']:,} records, built in "
+              f"{time.perf_counter() - started:.1f} s, RSS {rss_mb()} MB")
+        token = vendor.issue_token()
+        if args.http:
+            running = start_sandbox(app=SandboxApp({"servicetitan": vendor}))
+            base = running.url
+    headers = {"Authorization": f"Bearer {token}", "ST-App-Key": SANDBOX_ST_APP_KEY}
+    totals = [0, 0, 0.0]
     for item in RESOURCES:
         template = item.path("export")
         if template is None:
             continue
         path = template.format(tenant=SANDBOX_ST_TENANT_ID)
         began = time.perf_counter()
-        if running:
-            records, size = walk_http(session, f"{running.url}/servicetitan{path}", headers)
+        if vendor is not None and running is None:
+            lower = {key.lower(): value for key, value in headers.items()}
+            records, size = walk_direct(vendor, item.name, path, lower)
         else:
-            size = walk_direct(vendor, path, headers)
-            records = vendor.counts()[item.name]
+            records, size = walk_http(session, f"{base}/servicetitan{path}", headers)
         spent = time.perf_counter() - began
-        total_records, total_bytes, total_time = (total_records + records, total_bytes + size,
-                                                  total_time + spent)
+        totals = [totals[0] + records, totals[1] + size, totals[2] + spent]
         print(f"  {item.name:24} {records:9,} records {records / spent:9,.0f}/s")
-    print(f"all exports: {total_records:,} records, {total_bytes / 1e6:,.0f} MB in "
-          f"{total_time:.1f} s = {total_records / total_time:,.0f} records/s "
-          f"({'HTTP on loopback' if running else 'direct'}); RSS {rss_mb()} MB")
+    how = "direct" if running is None and vendor is not None else "HTTP on loopback"
+    print(f"all exports: {totals[0]:,} records, {totals[1] / 1e6:,.0f} MB in {totals[2]:.1f} s "
+          f"= {totals[0] / totals[2]:,.0f} records/s ({how}); RSS {rss_mb()} MB")
     if running:
         running.stop()
 

@@ -9,6 +9,7 @@ it through the control API: the methods below, and the same over HTTP under ``/_
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from typing import Any
@@ -55,6 +56,8 @@ class ServiceTitanSandbox:
                  anchor: str | None = None, **options: Any) -> None:
         if type(scale) is not int or not 1 <= scale <= MAX_SCALE:
             raise ValueError(f"scale must be an integer from 1 to {MAX_SCALE}")
+        if type(seed) is not int:
+            raise ValueError("seed must be an integer")
         anchor_us = start_of_day(wall_clock()) if anchor is None else parse(anchor)
         if anchor_us is None:
             raise ValueError(f"anchor must be an ISO 8601 date, not {anchor!r}")
@@ -90,7 +93,11 @@ class ServiceTitanSandbox:
         if isinstance(result, Response):
             return result
         # orjson: a page of 1000 invoices encodes ~6x faster than with json (same bytes).
-        return Response(200, orjson.dumps(result), {"Content-Type": JSON_TYPE})
+        try:
+            body = orjson.dumps(result)
+        except TypeError:  # raw JSON injected through the control API, e.g. a 100-bit int
+            body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+        return Response(200, body, {"Content-Type": JSON_TYPE})
 
     def _serve(self, request: Request) -> Response | dict:
         now = self.clock.now()

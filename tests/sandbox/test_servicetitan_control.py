@@ -77,6 +77,15 @@ def test_it_replaces_a_record_with_malformed_raw_json(st):
     assert records[-1] == raw
 
 
+def test_a_replaced_record_with_a_huge_number_is_still_served(st):
+    st.vendor.replace("customers", 10000003, {"id": 2**70})
+    st.vendor.advance_clock(901)
+
+    records, _ = st.export_all("/crm/v2/tenant/{tenant}/export/customers")
+
+    assert records[-1] == {"id": 2**70}
+
+
 def test_a_replaced_record_may_lose_its_id(st):
     st.vendor.replace("customers", 10000003, {"name": "no id at all"})
 

@@ -48,7 +48,7 @@ def test_the_tenant_grows_with_scale():
     assert 35 * 300 <= counts["total"] <= 42 * 300
 
 
-@pytest.mark.parametrize("kwargs", [{"scale": 0}, {"scale": "2"}, {"scale": 5000},
+@pytest.mark.parametrize("kwargs", [{"scale": 0}, {"scale": "2"}, {"scale": 5000}, {"seed": "x"},
                                     {"anchor": "tomorrow"}, {"token_ttl": -5},
                                     {"colour": "red"}])
 def test_bad_construction_arguments_are_rejected(kwargs):
