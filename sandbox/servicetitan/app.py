@@ -41,15 +41,16 @@ JSON_TYPE = "application/json; charset=utf-8"
 
 class ServiceTitanSandbox:
     """A synthetic tenant of about 100 customers per unit of ``scale`` and ~39 records per
-    customer across all resources (see ``counts()``)::
+    customer across all resources (``counts()`` gives them; seed 1)::
 
-        scale    1:   3,885 records     scale  10:  39,000     scale 140: ~545,000
-        scale  150: ~584,000 (the benchmark tenant)
+        scale   1:   3,885 records        scale 140: 556,661 records
+        scale  10:  39,617 records        scale 150: 595,638 records (the benchmark tenant)
 
     ``seed`` picks the data; the same (scale, seed, anchor) gives the same records.
     ``anchor`` (ISO date or date-time; default: today 00:00 UTC) ends the history: base
     records are created and last modified up to one day before it; appointments run up to a
     couple of weeks past it. ``options`` are those of ``Options`` (token_ttl, recent_delay, …).
+    Building a scale-150 tenant takes ~2.5 s and ~60 MB; serving it ~38,000 records/s.
     """
 
     def __init__(self, scale: int = 1, seed: int = 1, *, tenant_id: int = SANDBOX_ST_TENANT_ID,

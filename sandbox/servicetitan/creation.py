@@ -21,7 +21,7 @@ def create(store: Store, name: str, fields: Any, touch_parent: bool = True) -> d
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise ControlError(400, "items must be a list of JSON objects")
     template = _template(store, name)
-    fields = store._checked_fields(name, template, fields)
+    fields = store.checked_fields(name, template, fields)
     index = state.total
     state.created += 1
     record_id = resource.id_base + index + 1
@@ -39,7 +39,7 @@ def create(store: Store, name: str, fields: Any, touch_parent: bool = True) -> d
                 parent + 1)
     if child:
         record["items"] = []
-    store._write(name, index, record)
+    store.write(name, index, record)
     for item in items:
         param = store.states[child].resource.parent_param
         create(store, child, {**item, param: record_id}, touch_parent=False)

@@ -113,7 +113,9 @@ class Store:
         return copy.deepcopy(self.current(name, self.index_of(name, record_id)))
 
     # --- writing ------------------------------------------------------------------------
-    def _write(self, name: str, index: int, record: Any, active: bool | None = None) -> None:
+    def write(self, name: str, index: int, record: Any, active: bool | None = None) -> None:
+        """Store ``record`` as the current JSON of a record and log the change. Filters then
+        use its createdOn/modifiedOn/active when they parse, else what was known before."""
         state = self.states[name]
         now = self.now()
         if index in state.meta or index < state.base:
@@ -129,7 +131,8 @@ class Store:
         state.log.append(index, now)
         state.version += 1
 
-    def _checked_fields(self, name: str, record: dict, fields: Any) -> dict:
+    def checked_fields(self, name: str, record: dict, fields: Any) -> dict:
+        """``fields`` if they may be applied to ``record``; else ``ControlError`` (400)."""
         if not isinstance(fields, dict):
             raise ControlError(400, "fields must be a JSON object")
         unknown = sorted(set(fields) - set(record)) if record else []
@@ -154,10 +157,10 @@ class Store:
         if not isinstance(record, dict):
             raise ControlError(409, f"{name} {record_id} holds raw JSON that is not an object")
         record = copy.deepcopy(record)
-        record.update(self._checked_fields(name, record, fields))
+        record.update(self.checked_fields(name, record, fields))
         if "modifiedOn" not in fields:
             record["modifiedOn"] = iso(self.now())
-        self._write(name, index, record)
+        self.write(name, index, record)
         self._touch_parent(name, index)
         return copy.deepcopy(record)
 
@@ -169,14 +172,14 @@ class Store:
         record = copy.deepcopy(record)
         if isinstance(record, dict) and "modifiedOn" in record:
             record["modifiedOn"] = iso(self.now())
-        self._write(name, index, record, active=False)
+        self.write(name, index, record, active=False)
         self._touch_parent(name, index)
         return record
 
     def replace(self, name: str, record_id: Any, raw: Any) -> Any:
         """Store ``raw`` as the record's JSON, whatever it is (tests inject malformed data)."""
         index = self.index_of(name, record_id)
-        self._write(name, index, copy.deepcopy(raw))
+        self.write(name, index, copy.deepcopy(raw))
         return raw
 
     def create(self, name: str, fields: Any) -> dict:
@@ -211,7 +214,7 @@ class Store:
         record["items"] = [self.embedded(child, k) for k in self.children(child, index)
                            if self.meta(child, k).active]
         record["modifiedOn"] = iso(self.now())
-        self._write(parent, index, record)
+        self.write(parent, index, record)
 
     def embedded(self, child: str, index: int) -> Any:
         """An item record as its parent embeds it: without ``active`` and the parent's id."""
