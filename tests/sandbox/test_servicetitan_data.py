@@ -200,6 +200,15 @@ def test_invoice_totals_add_up(st_tenant):
         assert cents["balance"] == cents["total"] - paid[invoice["id"]]
 
 
+def test_a_customer_balance_is_what_their_invoices_still_owe(st_tenant):
+    owed = Counter()
+    for invoice in st_tenant["invoices"].values():
+        owed[invoice["customer"]["id"]] += round(float(invoice["balance"]) * 100)
+
+    for customer in st_tenant["customers"].values():
+        assert round(customer["balance"] * 100) == owed[customer["id"]]
+
+
 def test_money_outside_accounting_is_numeric(st_tenant):
     for estimate in st_tenant["estimates"].values():
         assert isinstance(estimate["subtotal"], float) and isinstance(estimate["tax"], float)

@@ -45,7 +45,7 @@ def customer(t: Tenant, c: int) -> dict:
         "type": "Commercial" if t.extra["commercial"][c] else "Residential",
         "address": customer_address(t, c),
         "customFields": _custom_fields(d),
-        "balance": 0.0 if d.chance(0.8) else d.money(25, 1500),
+        "balance": t.extra["customer_balance"][c] / 100,
         "taxExempt": bool(t.extra["commercial"][c]) and d.chance(0.1),
         "tagTypeIds": [d.between(401, 406)] if d.chance(0.15) else [],
         "doNotMail": d.chance(0.04),

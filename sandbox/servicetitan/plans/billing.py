@@ -40,6 +40,7 @@ def plan_invoices(t: Tenant) -> None:
             items.add(stamp, stamp, True)
     plan_lines(t, "invoice_items", lambda j: t.extra["job_type"][j] in INSTALL_JOB_TYPES)
     plan_amounts(t)
+    plan_balances(t)
 
 
 def plan_amounts(t: Tenant) -> None:
@@ -64,3 +65,15 @@ def plan_amounts(t: Tenant) -> None:
             amounts.extend(shares)
     t.extra.update(invoice_subtotal=subtotals, invoice_tax=taxes, invoice_paid=paid,
                    payment_amount=amounts)
+
+
+def plan_balances(t: Tenant) -> None:
+    """A customer's balance: what their invoices still owe, in cents."""
+    locations, jobs = t.trees["locations"], t.trees["jobs"]
+    subtotals, taxes, paid = (t.extra[name] for name in ("invoice_subtotal", "invoice_tax",
+                                                          "invoice_paid"))
+    balances = array("q")
+    for c in range(len(locations.start) - 1):
+        balances.append(sum(subtotals[j] + taxes[j] - paid[j]
+                            for loc in locations.children(c) for j in jobs.children(loc)))
+    t.extra["customer_balance"] = balances
