@@ -102,40 +102,46 @@ class Sku:
     cost: float
     hours: float
     taxable: bool
+    trade: str         # HVAC | Plumbing | Electrical, or "" for any trade
 
 
 # The price book. Repairs land under $1,000, replacements well over it.
-PRICE_BOOK = (
-    Sku(5001, "DIAG", "Diagnostic Fee", "Service", 89.0, 0.0, 0.5, False),
-    Sku(5002, "TUNEUP-AC", "A/C Precision Tune-Up", "Service", 129.0, 15.0, 1.0, False),
-    Sku(5003, "TUNEUP-HEAT", "Furnace Safety Inspection", "Service", 119.0, 12.0, 1.0, False),
-    Sku(5004, "CAP-455", "Dual Run Capacitor 45/5 MFD", "Material", 185.0, 14.5, 0.5, True),
-    Sku(5005, "CONT-30A", "Contactor 30A 2-Pole", "Material", 165.0, 11.0, 0.5, True),
-    Sku(5006, "R410A-LB", "Refrigerant R-410A (per lb)", "Material", 95.0, 18.0, 0.25, True),
-    Sku(5007, "FLUSH-DRAIN", "Condensate Drain Flush", "Service", 149.0, 5.0, 0.75, False),
-    Sku(5008, "TXV", "TXV Valve Replacement", "Service", 895.0, 140.0, 3.0, True),
-    Sku(5009, "BLOWER-MTR", "Blower Motor ECM 1/2 HP", "Material", 780.0, 310.0, 2.0, True),
-    Sku(5010, "DRAIN-CLR", "Main Line Drain Clearing", "Service", 225.0, 10.0, 1.5, False),
-    Sku(5011, "WH-50G", "Water Heater 50 Gal Gas Install", "Equipment", 1850.0, 720.0, 5.0,
-        True),
-    Sku(5012, "WH-TANKLESS", "Tankless Water Heater Install", "Equipment", 3900.0, 1450.0, 8.0,
-        True),
-    Sku(5013, "AC-3T-16", "16 SEER2 Heat Pump System 3 Ton", "Equipment", 8950.0, 3900.0, 12.0,
-        True),
-    Sku(5014, "AC-4T-18", "18 SEER2 Variable Speed System 4 Ton", "Equipment", 13400.0, 6100.0,
-        14.0, True),
-    Sku(5015, "DUCT-SEAL", "Duct Sealing (whole home)", "Service", 1200.0, 180.0, 6.0, False),
-    Sku(5016, "PANEL-200A", "Panel Upgrade 200A", "Equipment", 2850.0, 900.0, 8.0, True),
-    Sku(5017, "GFCI", "GFCI Outlet Install", "Material", 145.0, 12.0, 0.5, True),
-    Sku(5018, "SURGE", "Whole Home Surge Protector", "Material", 495.0, 110.0, 1.0, True),
-    Sku(5019, "IAQ-UV", "UV Air Purifier", "Equipment", 1100.0, 290.0, 2.0, True),
-    Sku(5020, "THERMO-WIFI", "Smart Thermostat Install", "Material", 375.0, 140.0, 1.0, True),
-    Sku(5021, "TRIP", "Trip Charge", "Service", 59.0, 0.0, 0.0, False),
-    Sku(5022, "MEMBER-DISC", "Comfort Club Member Discount", "Service", 35.0, 0.0, 0.0, False),
-)
-# Indices into PRICE_BOOK.
-REPAIR_SKUS = tuple(i for i, s in enumerate(PRICE_BOOK) if s.price < 1000)
-REPLACEMENT_SKUS = tuple(i for i, s in enumerate(PRICE_BOOK) if s.price >= 1000)
+_H, _P, _E = "HVAC", "Plumbing", "Electrical"
+PRICE_BOOK = tuple(Sku(*row) for row in (
+    # id, name, display name, kind, price, cost, hours, taxable, trade
+    (5001, "DIAG", "Diagnostic Fee", "Service", 89.0, 0.0, 0.5, False, ""),
+    (5002, "TUNEUP-AC", "A/C Precision Tune-Up", "Service", 129.0, 15.0, 1.0, False, _H),
+    (5003, "TUNEUP-HEAT", "Furnace Safety Inspection", "Service", 119.0, 12.0, 1.0, False, _H),
+    (5004, "CAP-455", "Dual Run Capacitor 45/5 MFD", "Material", 185.0, 14.5, 0.5, True, _H),
+    (5005, "CONT-30A", "Contactor 30A 2-Pole", "Material", 165.0, 11.0, 0.5, True, _H),
+    (5006, "R410A-LB", "Refrigerant R-410A (per lb)", "Material", 95.0, 18.0, 0.25, True, _H),
+    (5007, "FLUSH-DRAIN", "Condensate Drain Flush", "Service", 149.0, 5.0, 0.75, False, _H),
+    (5008, "TXV", "TXV Valve Replacement", "Service", 895.0, 140.0, 3.0, True, _H),
+    (5009, "BLOWER-MTR", "Blower Motor ECM 1/2 HP", "Material", 780.0, 310.0, 2.0, True, _H),
+    (5010, "DRAIN-CLR", "Main Line Drain Clearing", "Service", 225.0, 10.0, 1.5, False, _P),
+    (5011, "WH-50G", "Water Heater 50 Gal Gas Install", "Equipment", 1850.0, 720.0, 5.0, True,
+     _P),
+    (5012, "WH-TANKLESS", "Tankless Water Heater Install", "Equipment", 3900.0, 1450.0, 8.0,
+     True, _P),
+    (5013, "AC-3T-16", "16 SEER2 Heat Pump System 3 Ton", "Equipment", 8950.0, 3900.0, 12.0,
+     True, _H),
+    (5014, "AC-4T-18", "18 SEER2 Variable Speed System 4 Ton", "Equipment", 13400.0, 6100.0,
+     14.0, True, _H),
+    (5015, "DUCT-SEAL", "Duct Sealing (whole home)", "Service", 1200.0, 180.0, 6.0, False, _H),
+    (5016, "PANEL-200A", "Panel Upgrade 200A", "Equipment", 2850.0, 900.0, 8.0, True, _E),
+    (5017, "GFCI", "GFCI Outlet Install", "Material", 145.0, 12.0, 0.5, True, _E),
+    (5018, "SURGE", "Whole Home Surge Protector", "Material", 495.0, 110.0, 1.0, True, _E),
+    (5019, "IAQ-UV", "UV Air Purifier", "Equipment", 1100.0, 290.0, 2.0, True, _H),
+    (5020, "THERMO-WIFI", "Smart Thermostat Install", "Material", 375.0, 140.0, 1.0, True, _H),
+    (5021, "TRIP", "Trip Charge", "Service", 59.0, 0.0, 0.0, False, ""),
+    (5022, "MAINT-VISIT", "Comfort Club Maintenance Visit", "Service", 35.0, 0.0, 0.5, False, ""),
+))
+# Indices into PRICE_BOOK by trade.
+TRADES = ("HVAC", "Plumbing", "Electrical")
+REPAIR_SKUS = {trade: tuple(i for i, s in enumerate(PRICE_BOOK)
+                            if s.price < 1000 and s.trade in ("", trade)) for trade in TRADES}
+REPLACEMENT_SKUS = {trade: tuple(i for i, s in enumerate(PRICE_BOOK)
+                                 if s.price >= 1000 and s.trade == trade) for trade in TRADES}
 REFRIGERANT = next(i for i, s in enumerate(PRICE_BOOK) if s.name == "R410A-LB")
 
 EQUIPMENT_MODELS = (

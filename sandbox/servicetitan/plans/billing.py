@@ -38,7 +38,7 @@ def plan_invoices(t: Tenant) -> None:
         stamp = completed[j] or jobs.created[j]
         for _ in t.trees["invoice_items"].children(j):
             items.add(stamp, stamp, True)
-    plan_lines(t, "invoice_items", lambda j: t.extra["job_type"][j] in INSTALL_JOB_TYPES)
+    plan_lines(t, "invoice_items", int, lambda j: t.extra["job_type"][j] in INSTALL_JOB_TYPES)
     plan_amounts(t)
     plan_balances(t)
 

@@ -8,7 +8,14 @@ from sandbox.servicetitan.dice import Dice
 from sandbox.servicetitan.layout import APPOINTMENT_STATUSES, JOB_STATUSES, Tenant, Tree
 from sandbox.servicetitan.plans.base import APPT, JOB, copy_parent_times, later
 from sandbox.servicetitan.timefmt import DAY, HOUR, MINUTE
-from sandbox.servicetitan.vocab import ACTIVE_JOB_TYPES, REFRIGERANT, REPAIR_SKUS, REPLACEMENT_SKUS
+from sandbox.servicetitan.vocab import (
+    ACTIVE_JOB_TYPES,
+    BUSINESS_UNITS,
+    JOB_TYPES,
+    REFRIGERANT,
+    REPAIR_SKUS,
+    REPLACEMENT_SKUS,
+)
 
 
 def _appointment_status(start: int, end: int, horizon: int, canceled: bool) -> int:
@@ -88,16 +95,20 @@ def plan_job_facts(t: Tenant) -> None:
     t.extra.update(job_type=kinds, job_tech=leads)
 
 
-def plan_lines(t: Tenant, items: str, leads_with_equipment) -> None:
-    """The price-book item and quantity of every estimate or invoice item: the first item of
-    a parent for which ``leads_with_equipment(parent)`` is equipment, the rest repairs."""
+def plan_lines(t: Tenant, items: str, job_of, leads_with_equipment) -> None:
+    """The price-book item and quantity of every estimate or invoice item, from the trade of
+    its job (``job_of(parent)``): the first item of a parent for which
+    ``leads_with_equipment(parent)`` is equipment, the rest repairs and parts."""
     tree = t.trees[items]
     skus, quantities = bytearray(), bytearray()
     for parent in range(len(tree.start) - 1):
+        kind = JOB_TYPES[t.extra["job_type"][job_of(parent)]]
+        trade = BUSINESS_UNITS[kind.business_unit].trade
         big = leads_with_equipment(parent)
         for k in tree.children(parent):
             d = Dice(t.seed, f"{items}.line", k)
-            sku = d.pick(REPLACEMENT_SKUS if big and k == tree.start[parent] else REPAIR_SKUS)
+            lead = big and k == tree.start[parent]
+            sku = d.pick((REPLACEMENT_SKUS if lead else REPAIR_SKUS)[trade])
             skus.append(sku)
             quantities.append(d.between(2, 6) if sku == REFRIGERANT else 1)
     t.extra[f"{items}_sku"], t.extra[f"{items}_qty"] = skus, quantities
@@ -140,5 +151,5 @@ def plan_estimates(t: Tenant) -> None:
     t.trees["estimate_items"] = Tree(items)
     kinds = bytearray(Dice(t.seed, "estimates.kind", e).chance(0.45) for e in range(len(status)))
     t.extra["estimate_replacement"] = kinds
-    plan_lines(t, "estimate_items", kinds.__getitem__)
+    plan_lines(t, "estimate_items", tree.parent, kinds.__getitem__)
     copy_parent_times(t, "estimate_items", "estimates", modified_from="created")
