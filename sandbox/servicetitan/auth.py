@@ -41,7 +41,11 @@ def token_endpoint(request: Request, tokens: Tokens, credentials: tuple[str, str
     if request.method != "POST":
         return json_response({"error": "invalid_request",
                               "error_description": "use POST"}, status=405)
-    form = request.form()
+    try:
+        form = request.form()
+    except UnicodeDecodeError:
+        return json_response({"error": "invalid_request",
+                              "error_description": "the form is not UTF-8"}, status=400)
     if form.get("grant_type") != "client_credentials":
         return json_response({"error": "unsupported_grant_type"}, status=400)
     if (form.get("client_id"), form.get("client_secret")) != credentials:

@@ -20,7 +20,6 @@ Errors are ``{"error": reason}`` with 400 (bad input), 404 (unknown resource or 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -96,7 +95,7 @@ def handle(sandbox: ServiceTitanSandbox, request: Request) -> Response:
         try:
             body = request.json() if request.body else None
             return json_response(action(sandbox, found.groupdict(), body), status=status)
-        except json.JSONDecodeError as error:
+        except ValueError as error:  # not UTF-8, or not JSON
             return json_response({"error": f"the body is not JSON: {error}"}, status=400)
         except ControlError as error:
             return json_response({"error": error.message}, status=error.status)

@@ -22,6 +22,10 @@ def create(store: Store, name: str, fields: Any, touch_parent: bool = True) -> d
         raise ControlError(400, "items must be a list of JSON objects")
     template = _template(store, name)
     fields = store.checked_fields(name, template, fields)
+    for item in items:  # check every item before anything is written
+        item_fields = {k: v for k, v in item.items()
+                       if k != store.states[child].resource.parent_param}
+        store.checked_fields(child, _template(store, child), item_fields)
     index = state.total
     state.created += 1
     record_id = resource.id_base + index + 1

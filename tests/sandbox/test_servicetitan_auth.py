@@ -37,6 +37,13 @@ def test_it_rejects_a_grant_type_other_than_client_credentials(st):
     assert response.json() == {"error": "unsupported_grant_type"}
 
 
+def test_a_token_form_that_is_not_utf8_is_an_invalid_request(st):
+    response = st.session.post(f"{st.url}/servicetitan/connect/token", data=b"\xff\xfe")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
 def test_a_token_with_a_ttl_of_zero_is_expired_at_once(st):
     st.vendor.set_options(token_ttl=0)
     token = st.request_token().json()["access_token"]

@@ -165,6 +165,20 @@ def test_a_body_that_is_not_json_is_a_400(st):
     assert response.status_code == 400 and "not JSON" in response.json()["error"]
 
 
+def test_a_body_that_is_not_utf8_is_a_400(st):
+    response = st.session.post(f"{st.url}/servicetitan/_control/options", data=b"\xff\xfe")
+
+    assert response.status_code == 400
+
+
+def test_a_parent_with_a_bad_item_is_not_created_at_all(st):
+    response = st.control("POST", "records/estimates", {"items": [{"colour": "red"}]})
+
+    assert response.status_code == 400 and "colour" in response.json()["error"]
+    assert st.vendor.counts()["estimates"] == 203
+    assert st.vendor.counts()["estimate_items"] == 491
+
+
 def test_a_failed_update_leaves_the_record_unchanged(st):
     before = st.vendor.get("customers", 10000001)
 
