@@ -54,7 +54,7 @@ def test_workflow_import_creates_definitions_from_a_file(tmp_path):
 
 
 def test_workflow_import_refuses_a_missing_file(tmp_path):
-    with pytest.raises(CommandError, match="cannot read .*nope.json: No such file"):
+    with pytest.raises(CommandError, match=r"cannot read .*nope\.json: No such file"):
         call_command("workflow_import", str(tmp_path / "nope.json"))
 
 

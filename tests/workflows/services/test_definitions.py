@@ -51,7 +51,7 @@ def test_importing_an_unchanged_definition_reports_it_unchanged(follow_up):
 
 def test_an_import_with_one_bad_definition_imports_none():
     bad = {**FOLLOW_UP, "name": "Bad", "steps": [{"id": "x", "type": "fax"}]}
-    with pytest.raises(ValidationError, match="Bad: step 'x'.type: unknown step type"):
+    with pytest.raises(ValidationError, match=r"Bad: step 'x'\.type: unknown step type"):
         definitions_import(data=[FOLLOW_UP, bad], actor="ann")
     assert not WorkflowDefinition.objects.filter(name="Follow-up").exists()
 

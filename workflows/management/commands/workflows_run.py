@@ -50,5 +50,10 @@ class Command(BaseCommand):
             signal.signal(sig, lambda *_: worker.stop())
         self.stdout.write(f"workflow worker {worker.name} running", ending="\n")
         self.stdout.flush()
-        totals = worker.run(duration=duration)
+        totals = worker.run(duration=duration, report=self.report if options["verbosity"] > 1
+                            else None)
         self.stdout.write(f"stopped: {totals}")
+
+    def report(self, totals) -> None:
+        self.stdout.write(f"drained: {totals}")
+        self.stdout.flush()
