@@ -30,6 +30,7 @@ class ProcessedFilter(admin.SimpleListFilter):
 
 class MatchInline(admin.TabularInline):
     model = WorkflowEventMatch
+    verbose_name_plural = "definitions with this trigger: what happened"
     fields = ("definition", "version", "outcome", "detail", "instance")
     readonly_fields = fields
     extra = 0

@@ -17,11 +17,24 @@ EDITABLE = ("name", "description", "active", "trigger_event", "trigger_condition
             "cancel_on", "reentry")
 
 
+# PostgreSQL's jsonb does not keep key order; show the keys people read first, first.
+KEY_ORDER = ("id", "type", "event", "field", "op", "value", "all", "any", "not")
+
+
+def ordered(value):
+    if isinstance(value, dict):
+        rank = {key: index for index, key in enumerate(KEY_ORDER)}
+        return {k: ordered(value[k]) for k in sorted(value, key=lambda k: rank.get(k, 99))}
+    if isinstance(value, list):
+        return [ordered(item) for item in value]
+    return value
+
+
 class PrettyJSONField(forms.JSONField):
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
-        return json.dumps(value, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+        return json.dumps(ordered(value), indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 class DefinitionForm(forms.ModelForm):

@@ -36,7 +36,8 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):
                        "attempts", "last_error", "wait_event_type", "wait_correlation",
                        "claimed_by", "claim_expires_at", "created_at", "finished_at",
                        "context_display")
-    fields = readonly_fields
+    fieldsets = ((None, {"fields": readonly_fields[:-1]}),
+                 ("Context", {"classes": ["collapse"], "fields": ["context_display"]}))
     actions = ("retry", "skip", "cancel")
     change_form_template = "admin/workflows/workflowinstance/change_form.html"
     change_list_template = "admin/workflows/workflowinstance/change_list.html"
