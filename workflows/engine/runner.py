@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from workflows.engine.bulk import bulk_update
 from workflows.engine.steprun import ClaimLost, InstanceRun
 from workflows.models import (
     DUE_STATUSES,
@@ -95,7 +96,7 @@ class Runner:
             WorkflowAuditLog.objects.bulk_create([a for r in mine for a in r.audit])
             for run in mine:
                 run.instance.updated_at = now
-            WorkflowInstance.objects.bulk_update([r.instance for r in mine], INSTANCE_FIELDS)
+            bulk_update([r.instance for r in mine], INSTANCE_FIELDS)
         for run in runs:
             run.new_rows, run.done_rows, run.audit = [], [], []
         if len(runs) == 1 and runs[0].lost:
