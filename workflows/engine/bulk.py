@@ -9,8 +9,8 @@ other databases use ``bulk_update``.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models

@@ -83,6 +83,13 @@ def test_the_definition_page_previews_recent_matching_entities(admin_client, wor
     assert response.context["preview"].would_start == 1
 
 
+def test_the_definition_page_lists_what_recent_trigger_events_did(admin_client, world):
+    response = admin_client.get(reverse("admin:workflows_workflowdefinition_change",
+                                        args=[world.pk]))
+    assert sorted(m.outcome for m in response.context["recent_matches"]) == ["no_match",
+                                                                            "started"]
+
+
 def test_the_backtest_page_counts_would_be_instances(admin_client, world):
     url = reverse("admin:workflows_workflowdefinition_backtest", args=[world.pk])
     response = admin_client.get(url, {"since": "30d"})

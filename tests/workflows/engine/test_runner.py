@@ -129,6 +129,13 @@ def test_a_step_revisited_by_a_loop_gets_a_fresh_idempotency_key(make_definition
     assert keys == [f"wf-{instance.pk}-fx", f"wf-{instance.pk}-fx-2"]
 
 
+def test_a_loop_that_never_waits_fails_instead_of_holding_the_worker(make_definition, drain):
+    instance = started(make_definition, drain, [
+        {"id": "again", "type": "condition", "rule": {}, "then": "again"}])
+    assert instance.status == InstanceStatus.FAILED
+    assert "without waiting" in instance.last_error
+
+
 def test_a_claim_past_its_lease_is_requeued_and_its_running_step_marked_lost(follow_up):
     instance = _claimed_mid_step(follow_up)
     assert sweep_stale_claims(now=timezone.now() + timedelta(minutes=6)) == 1
