@@ -98,7 +98,7 @@ def match_event(event: WorkflowEvent, definition: WorkflowDefinition, facts: Ent
         return match
     try:
         match.instance = start_instance(version=version, entity_type=event.entity_type,
-                                        entity_id=event.entity_id, payload=event.payload,
+                                        entity_id=event.entity_id, payload=facts.root,
                                         event=event, now=now)
     except IntegrityError:
         match.outcome, match.detail = refusal(event, definition)

@@ -110,7 +110,7 @@ def sweep_stale_claims(now: datetime | None = None) -> int:
     now = now or timezone.now()
     swept = 0
     with transaction.atomic():
-        stale = WorkflowInstance.objects.select_for_update(skip_locked=True).filter(
+        stale = WorkflowInstance.objects.select_for_update(skip_locked=True, of=("self",)).filter(
             status=InstanceStatus.RUNNING, claim_expires_at__lt=now).select_related("version")
         for instance in stale:
             _requeue(instance, now)

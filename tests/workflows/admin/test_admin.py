@@ -153,3 +153,10 @@ def test_the_explain_form_redirects_to_the_entity(admin_client):
 def test_the_event_list_shows_the_matched_definitions(admin_client, world):
     response = admin_client.get(reverse("admin:workflows_workflowevent_changelist"))
     assert "Follow-up (instance started)" in response.content.decode()
+
+
+def test_the_switch_off_action_deactivates_definitions(admin_client, world):
+    admin_client.post(reverse("admin:workflows_workflowdefinition_changelist"),
+                      {"action": "switch_off", "_selected_action": [world.pk]})
+    world.refresh_from_db()
+    assert world.active is False and world.updated_by == "admin"

@@ -174,7 +174,7 @@ def _claimed_mid_step(definition):
     WorkflowInstance.objects.filter(pk=instance.pk).update(
         status=InstanceStatus.RUNNING, claimed_by="dead-worker", current_step="text",
         claim_expires_at=timezone.now() + timedelta(minutes=5))
-    WorkflowStepRun.objects.create(instance=instance, step_id="text", step_type="send_sms",
+    WorkflowStepRun.objects.create(instance=instance, step_id="text", step_type="test_text",
                                    status=StepRunStatus.RUNNING, idempotency_key="k",
                                    worker="dead-worker", started_at=timezone.now())
     return instance
