@@ -1,0 +1,27 @@
+"""GHL models, one module per concern (see each module's docstring)."""
+
+from ghl.models.logs import SyncLog, SyncState, WebhookDelivery
+from ghl.models.mirror import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
+from ghl.models.push import (
+    ST_ESTIMATE_STATUSES,
+    EstimateOpportunity,
+    OpportunityStatus,
+    StageMapping,
+)
+from ghl.models.staff import Employee
+
+__all__ = [
+    "ST_ESTIMATE_STATUSES",
+    "Employee",
+    "EstimateOpportunity",
+    "GHLContact",
+    "GHLOpportunity",
+    "GHLPipeline",
+    "GHLPipelineStage",
+    "GHLUser",
+    "OpportunityStatus",
+    "StageMapping",
+    "SyncLog",
+    "SyncState",
+    "WebhookDelivery",
+]

@@ -1,0 +1,96 @@
+"""Bookkeeping: a row per sync run and resource (``ghl_sync_log``), where incremental syncs
+resume (``ghl_sync_state``) and every webhook delivery as received (``ghl_webhook_log``)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SyncLog(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        SUCCESS = "success"
+        FAILED = "failed"
+        BUSY = "busy", "skipped: another sync held it"
+
+    run_id = models.UUIDField(db_index=True)
+    resource = models.CharField(max_length=30)
+    full = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    fetched = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0, help_text="rows inserted or changed")
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        db_table = "ghl_sync_log"
+        verbose_name = "GHL sync run"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class SyncState(models.Model):
+    resource = models.CharField(max_length=30, primary_key=True)
+    watermark = models.DateTimeField(null=True, blank=True,
+                                     help_text="newest GHL update time seen (incremental)")
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "ghl_sync_state"
+
+    def __str__(self) -> str:
+        return f"{self.resource} since {self.watermark}"
+
+
+class WebhookDelivery(models.Model):
+    """Each POST to ``/webhooks/ghl/``, stored before anything is applied."""
+
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted"
+        UNSIGNED = "unsigned"
+        BAD_SIGNATURE = "bad_signature", "bad signature"
+        MALFORMED = "malformed"
+        STALE = "stale"
+        REPLAYED = "replayed"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        APPLIED = "applied"
+        UNCHANGED = "unchanged", "applied: nothing newer"
+        IGNORED = "ignored", "ignored: type not handled"
+        FAILED = "failed"
+        REJECTED = "rejected"
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    event_type = models.CharField(max_length=60, blank=True, default="", db_index=True)
+    webhook_id = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    record_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    event_timestamp = models.DateTimeField(null=True, blank=True)
+    signature = models.CharField(max_length=10, blank=True, default="",
+                                 help_text="the signature that was checked: ed25519 or rsa")
+    verdict = models.CharField(max_length=15, choices=Verdict.choices, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    error = models.TextField(blank=True, default="")
+    body = models.TextField(blank=True, default="", help_text="the raw body (cut short when "
+                                                                "rejected)")
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "ghl_webhook_log"
+        verbose_name = "GHL webhook delivery"
+        verbose_name_plural = "GHL webhook log"
+        ordering = ["-received_at"]
+        constraints = [
+            # A webhookId is accepted once: a second accepted row cannot exist, even when two
+            # deliveries race (the loser is stored as replayed).
+            models.UniqueConstraint(fields=["webhook_id"], name="ghl_webhook_accepted_once",
+                                    condition=models.Q(verdict="accepted")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type or '?'} {self.webhook_id or ''} ({self.verdict})"

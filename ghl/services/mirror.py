@@ -1,0 +1,78 @@
+"""Writing pages of GHL records into the mirror, one transaction per page.
+
+Rows are bulk-upserted (``ghl.upsert``: never back in time, unchanged rows untouched). A record
+that already was in the mirror and changed in a tracked field emits its ``ghl.*.updated``
+event in the same transaction; first imports emit nothing (they are not news).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import models, transaction
+
+from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
+from ghl.services import events
+from ghl.services.records import TRACKED, contact_row, opportunity_row, user_row
+from ghl.upsert import upsert
+
+Row = dict[str, Any]
+
+
+def _same_fields(rows: list[Row]) -> list[Row]:
+    """Keep only the fields every row has (a field some records lack, like ``sms_dnd`` when
+    GHL sent no ``dndSettings``, is left alone rather than cleared)."""
+    common = set.intersection(*(set(row) for row in rows)) if rows else set()
+    return [{k: v for k, v in row.items() if k in common} for row in rows]
+
+
+def _write_tracked(model: type[models.Model], kind: str, rows: list[Row],
+                   make_events: Callable[..., list[events.Event]]) -> int:
+    rows = _same_fields(rows)
+    tracked = [f for f in TRACKED[kind] if rows and f in rows[0]]
+    before = {obj[0]: obj[1:] for obj in model.objects.filter(
+        id__in=[r["id"] for r in rows]).values_list("id", *tracked)}
+    written = upsert(model, rows)
+    changed = [r["id"] for r in rows if r["id"] in written and r["id"] in before
+               and before[r["id"]] != tuple(r[f] for f in tracked)]
+    if changed:
+        events.emit(make_events(model.objects.filter(id__in=changed), "updated"))
+    return len(written)
+
+
+@transaction.atomic
+def write_contacts(records: list[dict[str, Any]], now: datetime) -> int:
+    rows = [contact_row(record, now=now) for record in records]
+    return _write_tracked(GHLContact, "contact", rows, events.contact_events)
+
+
+@transaction.atomic
+def write_opportunities(records: list[dict[str, Any]], now: datetime) -> int:
+    rows = [opportunity_row(record, now=now) for record in records]
+    return _write_tracked(GHLOpportunity, "opportunity", rows, events.opportunity_events)
+
+
+@transaction.atomic
+def write_pipelines(records: list[dict[str, Any]], now: datetime) -> int:
+    """Pipelines and their stages; those GHL no longer lists are marked inactive."""
+    pipelines = [{"id": p["id"], "name": p.get("name") or "", "active": True, "raw": p,
+                  "location_id": p.get("locationId") or "", "synced_at": now}
+                 for p in records]
+    stages = [{"id": s["id"], "pipeline_id": p["id"], "name": s.get("name") or "",
+               "position": s.get("position") if isinstance(s.get("position"), int) else i,
+               "active": True, "raw": s, "synced_at": now}
+              for p in records for i, s in enumerate(p.get("stages") or [])]
+    written = len(upsert(GHLPipeline, pipelines)) + len(upsert(GHLPipelineStage, stages))
+    GHLPipeline.objects.exclude(id__in=[p["id"] for p in pipelines]).update(active=False)
+    GHLPipelineStage.objects.exclude(id__in=[s["id"] for s in stages]).update(active=False)
+    return written
+
+
+@transaction.atomic
+def write_users(records: list[dict[str, Any]], now: datetime) -> int:
+    rows = [user_row(record, now=now) for record in records]
+    written = len(upsert(GHLUser, rows))
+    GHLUser.objects.exclude(id__in=[r["id"] for r in rows]).update(active=False)
+    return written

@@ -1,0 +1,118 @@
+"""Fixtures for the GHL tests.
+
+``ghl`` is the GHL sandbox of the session sandbox (reset per test, ``settings.GHL`` pointed at
+it); ``client`` talks to it through the real ``GHLClient`` with a fresh pacer and a recorded
+``sleep`` (backoff and pacing waits are recorded, not slept). ServiceTitan rows are made with
+the factories below, as the sync service would have written them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+import pytest
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from ghl import pacing
+from ghl.client import GHLClient
+from ghl.pacing import Pacer
+from sandbox.ghl import GHLSandbox
+from servicetitan import models as st
+
+
+class Sleeps(list):
+    """A stand-in for ``time.sleep`` that records each wait."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pacers(settings):
+    pacing._PACERS.clear()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    pacing._PACERS.clear()
+
+
+@pytest.fixture
+def ghl(sandbox) -> GHLSandbox:
+    return sandbox.vendor("ghl")
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def client(ghl, sleeps) -> GHLClient:
+    return GHLClient(pacer=Pacer(sleep=sleeps), sleep=sleeps)
+
+
+def api_requests(ghl: GHLSandbox, method: str | None = None, path: str = "") -> list[dict]:
+    """The sandbox's request log, filtered."""
+    return [r for r in ghl.requests()
+            if (method is None or r["method"] == method) and r["path"].startswith(path)]
+
+
+class CustomerFactory(DjangoModelFactory):
+    class Meta:
+        model = st.Customer
+
+    id = factory.Sequence(lambda n: 510_000 + n)
+    name = "Dana Whitfield"
+    type = "Residential"
+    street, city, state, zip = "12 Magnolia Ave", "Orlando", "FL", "32801"
+    raw = factory.LazyFunction(dict)
+    synced_at = factory.LazyFunction(timezone.now)
+
+
+class CustomerContactFactory(DjangoModelFactory):
+    class Meta:
+        model = st.CustomerContact
+
+    id = factory.Sequence(lambda n: 520_000 + n)
+    customer_id = factory.LazyAttribute(lambda _: CustomerFactory().id)
+    type = "MobilePhone"
+    value = "(407) 555-0142"
+    do_not_text = False
+    raw = factory.LazyFunction(dict)
+    synced_at = factory.LazyFunction(timezone.now)
+
+
+class TechnicianFactory(DjangoModelFactory):
+    class Meta:
+        model = st.Technician
+
+    id = factory.Sequence(lambda n: 530_000 + n)
+    name = "Marco Delgado"
+    email = "marco.delgado@perfectcatch-hvac.example"
+    raw = factory.LazyFunction(dict)
+    synced_at = factory.LazyFunction(timezone.now)
+
+
+class STEmployeeFactory(DjangoModelFactory):
+    class Meta:
+        model = st.Employee
+
+    id = factory.Sequence(lambda n: 540_000 + n)
+    name = "Priya Raman"
+    email = "priya.raman@perfectcatch-hvac.example"
+    raw = factory.LazyFunction(dict)
+    synced_at = factory.LazyFunction(timezone.now)
+
+
+class EstimateFactory(DjangoModelFactory):
+    class Meta:
+        model = st.Estimate
+
+    id = factory.Sequence(lambda n: 550_000 + n)
+    customer_id = factory.LazyAttribute(lambda _: CustomerFactory().id)
+    name = "Heat pump install"
+    status = "Open"
+    subtotal, tax, total = Decimal("9000.00"), Decimal("630.00"), Decimal("9630.00")
+    raw = factory.LazyFunction(dict)
+    synced_at = factory.LazyFunction(timezone.now)
