@@ -9,19 +9,18 @@ records writes nothing. Returns the ids actually inserted or written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
 
 
 def upsert(model: type[models.Model], rows: Sequence[dict[str, Any]], *,
-           keep: Iterable[str] = (), batch_size: int = 500) -> set[str]:
+           batch_size: int = 500) -> set[str]:
     """Insert or update ``rows`` (dicts of field name → value, each with the primary key).
 
-    ``keep``: fields written on insert only (a later upsert leaves the stored value alone,
-    e.g. a link we set ourselves that GHL knows nothing about). Every row must carry the same
-    fields (``ValueError`` otherwise): fields left out are neither inserted nor updated.
+    Every row must carry the same fields (``ValueError`` otherwise): fields left out get their
+    default on insert and are left alone on update.
     """
     pk = model._meta.pk.name
     rows = list({row[pk]: row for row in rows}.values())  # one id twice in a statement fails
@@ -29,26 +28,30 @@ def upsert(model: type[models.Model], rows: Sequence[dict[str, Any]], *,
         return set()
     written: set[str] = set()
     for start in range(0, len(rows), batch_size):
-        written |= _upsert_batch(model, rows[start:start + batch_size], set(keep))
+        written |= _upsert_batch(model, rows[start:start + batch_size])
     return written
 
 
-def _upsert_batch(model: type[models.Model], rows: Sequence[dict[str, Any]],
-                  keep: set[str]) -> set[str]:
+def _upsert_batch(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> set[str]:
     meta = model._meta
-    names = sorted(rows[0])
-    if any(sorted(row) != names for row in rows):
+    given = sorted(rows[0])
+    if any(sorted(row) != given for row in rows):
         raise ValueError(f"every {model.__name__} row must carry the same fields")
-    fields = [meta.get_field(name) for name in names]
+    given_fields = {meta.get_field(name).attname: name for name in given}
+    # Inserts fill what a row leaves out with the model's default (Django defaults are not
+    # database defaults); updates touch only what the rows carry.
+    fields = [f for f in meta.concrete_fields if f.attname in given_fields or f.has_default()]
     pk = meta.pk.column
-    table = connection.ops.quote_name(meta.db_table)
     quote = connection.ops.quote_name
+    table = quote(meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     params: list[Any] = []
     for row in rows:
-        params.extend(f.get_db_prep_save(row[f.name], connection) for f in fields)
-    updated = [f for f in fields if f.column != pk and f.name not in keep]
+        params.extend(f.get_db_prep_save(
+            row[given_fields[f.attname]] if f.attname in given_fields else f.get_default(),
+            connection) for f in fields)
+    updated = [f for f in fields if f.column != pk and f.attname in given_fields]
     assignments = ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in updated)
     # Only quoted model metadata goes into the text; every value is a parameter.
     values = ", ".join([placeholders] * len(rows))

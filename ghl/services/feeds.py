@@ -24,23 +24,32 @@ Page = list[dict[str, Any]]
 
 
 def contact_pages(client: GHLClient, *, since: datetime | None = None,
-                  page_size: int = CONTACT_PAGE) -> Iterator[Page]:
+                  page_size: int | None = None) -> Iterator[Page]:
+    page_size = page_size or CONTACT_PAGE
     body: dict[str, Any] = {"locationId": client.location_id, "pageLimit": page_size,
                             "sort": [{"field": "dateUpdated", "direction": "asc"}]}
     if since is not None:
         body["filters"] = [{"field": "dateUpdated", "operator": "range",
                             "value": {"gte": since.isoformat()}}]
+    seen = 0
     while True:
-        contacts = client.post("/contacts/search", body).get("contacts") or []
+        answer = client.post("/contacts/search", body)
+        contacts = answer.get("contacts") or []
+        seen += len(contacts)
         if contacts:
             yield contacts
-        if len(contacts) < page_size:
+        if len(contacts) < page_size or _reached(answer.get("total"), seen):
             return
         cursor = _search_after(contacts[-1])
         if cursor == body.get("searchAfter"):
             raise GHLError(200, "contact search did not advance past its cursor",
                            retryable=False, method="POST", path="/contacts/search")
         body["searchAfter"] = cursor
+
+
+def _reached(total: Any, seen: int) -> bool:
+    """Whether every match GHL counted has been read (saves asking for an empty page)."""
+    return isinstance(total, int) and not isinstance(total, bool) and seen >= total
 
 
 def _search_after(contact: dict[str, Any]) -> list[Any]:
@@ -52,16 +61,19 @@ def _search_after(contact: dict[str, Any]) -> list[Any]:
     return [int(updated.timestamp() * 1000) if updated else 0, contact["id"]]
 
 
-def opportunity_pages(client: GHLClient, *, page_size: int = OPPORTUNITY_PAGE
-                      ) -> Iterator[Page]:
+def opportunity_pages(client: GHLClient, *, page_size: int | None = None) -> Iterator[Page]:
+    page_size = page_size or OPPORTUNITY_PAGE
     params: dict[str, Any] = {"location_id": client.location_id, "limit": page_size}
+    seen = 0
     while True:
         answer = client.get("/opportunities/search", **params)
         opportunities = answer.get("opportunities") or []
+        seen += len(opportunities)
         if opportunities:
             yield opportunities
         meta = answer.get("meta") or {}
-        if len(opportunities) < page_size or not meta.get("startAfterId"):
+        if len(opportunities) < page_size or not meta.get("startAfterId") \
+                or _reached(meta.get("total"), seen):
             return
         cursor = {"startAfter": meta.get("startAfter"), "startAfterId": meta["startAfterId"]}
         if cursor.items() <= params.items():

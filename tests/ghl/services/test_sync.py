@@ -1,0 +1,132 @@
+"""The GHL sync against the sandbox over real HTTP: paging, bookkeeping, incremental runs."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from ghl.locks import named_lock
+from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser, SyncLog
+from ghl.services import feeds
+from ghl.services.sync import sync
+from tests.ghl.conftest import api_requests
+from workflows.models import WorkflowEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_first_sync_mirrors_every_pipeline_user_contact_and_opportunity(ghl, client):
+    logs = sync(client=client)
+    assert [(log.resource, log.status) for log in logs] == [
+        ("pipelines", "success"), ("users", "success"), ("contacts", "success"),
+        ("opportunities", "success")]
+    assert GHLContact.objects.count() == len(ghl.state.contacts)
+    assert GHLOpportunity.objects.count() == len(ghl.state.opportunities)
+    assert GHLPipeline.objects.count() == len(ghl.state.pipelines)
+    assert GHLPipelineStage.objects.count() == sum(len(p["stages"]) for p in ghl.state.pipelines)
+    assert GHLUser.objects.count() == len(ghl.state.users)
+
+
+def test_the_mirror_holds_typed_columns_and_the_record_as_received(ghl, client):
+    sync(["opportunities"], client=client)
+    record = next(iter(ghl.state.opportunities.values()))
+    row = GHLOpportunity.objects.get(id=record["id"])
+    assert (row.status, row.pipeline_stage_id, row.contact_id) == (
+        record["status"], record["pipelineStageId"], record["contactId"])
+    assert float(row.monetary_value) == pytest.approx(record["monetaryValue"])
+    assert row.raw["name"] == record["name"] and row.as_of is not None
+
+
+def test_contacts_are_paged_with_search_after(ghl, client, monkeypatch):
+    monkeypatch.setattr(feeds, "CONTACT_PAGE", 100)
+    [log] = sync(["contacts"], client=client)
+    searches = api_requests(ghl, "POST", "/contacts/search")
+    assert len(searches) == 3 and log.pages == 3
+    assert "searchAfter" not in searches[0]["json"]
+    assert all(len(s["json"]["searchAfter"]) == 2 for s in searches[1:])
+    assert not any("page" in s["json"] for s in searches)
+    assert GHLContact.objects.count() == len(ghl.state.contacts)
+
+
+def test_opportunities_are_paged_with_start_after_and_never_next_page_url(ghl, client,
+                                                                          monkeypatch):
+    monkeypatch.setattr(feeds, "OPPORTUNITY_PAGE", 40)
+    [log] = sync(["opportunities"], client=client)
+    searches = api_requests(ghl, "GET", "/opportunities/search")
+    assert len(searches) == 4 and log.fetched == len(ghl.state.opportunities)
+    assert all({"startAfter", "startAfterId"} <= set(s["query"]) for s in searches[1:])
+    assert not any("page" in s["query"] for s in searches)
+    assert GHLOpportunity.objects.count() == len(ghl.state.opportunities)
+
+
+def test_a_second_sync_of_unchanged_records_writes_nothing(client):
+    sync(["contacts", "opportunities"], client=client)
+    logs = sync(["contacts", "opportunities"], client=client, full=True)
+    assert [log.written for log in logs] == [0, 0]
+
+
+def test_contacts_resume_from_the_newest_update_seen(ghl, client):
+    sync(["contacts"], client=client)
+    ghl.log.clear()
+    sync(["contacts"], client=client)
+    [search] = api_requests(ghl, "POST", "/contacts/search")
+    [window] = search["json"]["filters"]
+    assert window["field"] == "dateUpdated" and "gte" in window["value"]
+
+
+def test_a_full_sync_reads_contacts_from_the_beginning(ghl, client):
+    sync(["contacts"], client=client)
+    ghl.log.clear()
+    sync(["contacts"], client=client, full=True)
+    assert all("filters" not in s["json"] for s in api_requests(ghl, "POST", "/contacts"))
+
+
+def test_a_change_made_in_ghl_is_picked_up_and_announced(ghl, client):
+    sync(["opportunities"], client=client)
+    opportunity_id = next(iter(ghl.state.opportunities))
+    ghl.update_opportunity(opportunity_id, notify=False, status="abandoned")
+    [log] = sync(["opportunities"], client=client)
+    assert log.written == 1
+    assert GHLOpportunity.objects.get(id=opportunity_id).status == "abandoned"
+    [event] = WorkflowEvent.objects.filter(event_type="ghl.opportunity.updated")
+    assert event.entity_id == opportunity_id and event.payload["status"] == "abandoned"
+
+
+def test_a_first_import_announces_nothing(client):
+    sync(client=client)
+    assert not WorkflowEvent.objects.filter(event_type__startswith="ghl.").exists()
+
+
+def test_a_failing_resource_is_logged_and_the_others_still_run(sandbox, client):
+    sandbox.app.faults.add(vendor="ghl", path_contains="/contacts/search", status=400,
+                           times=None, body={"statusCode": 400, "message": "broken search"})
+    logs = {log.resource: log for log in sync(client=client)}
+    assert logs["contacts"].status == "failed" and "broken search" in logs["contacts"].error
+    assert logs["opportunities"].status == "success"
+
+
+def test_a_resource_another_sync_is_running_is_logged_busy(client):
+    held, release = threading.Event(), threading.Event()
+
+    def other_sync() -> None:
+        try:
+            with named_lock("sync.users"):
+                held.set()
+                release.wait()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_sync)
+    thread.start()
+    held.wait()
+    try:
+        [log] = sync(["users"], client=client)
+    finally:
+        release.set()
+        thread.join()
+    assert log.status == SyncLog.Status.BUSY
+
+
+def test_an_unknown_resource_is_refused_by_name(client):
+    with pytest.raises(KeyError, match="estimates"):
+        sync(["estimates"], client=client)
