@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from ghl.views import ghl_webhook
+
+app_name = "ghl"
+urlpatterns = [
+    path("", ghl_webhook, name="webhook"),
+]

@@ -63,23 +63,24 @@ def sms_dnd(record: dict[str, Any]) -> bool | None:
     return settings["SMS"].get("status") in ("active", "permanent")
 
 
-def contact_row(record: dict[str, Any], *, now: datetime,
-                as_of: datetime | None = None) -> dict[str, Any]:
-    """A ``ghl_contacts`` row. ``sms_dnd`` is present only when the record tells it."""
-    row = _row(GHLContact, CONTACT_COLUMNS, record, now)
-    row["as_of"] = as_of or row["date_updated"] or row["date_added"]
+def contact_row(record: dict[str, Any], *, now: datetime, as_of: datetime | None = None,
+                partial: bool = False) -> dict[str, Any]:
+    """A ``ghl_contacts`` row. ``sms_dnd`` is present only when the record tells it;
+    ``partial``: only the columns the record has keys for (webhooks leave some out)."""
+    row = _row(GHLContact, CONTACT_COLUMNS, record, now, partial)
+    row["as_of"] = as_of or row.get("date_updated") or row.get("date_added")
     known = sms_dnd(record)
     if known is not None:
         row["sms_dnd"] = known
     return row
 
 
-def opportunity_row(record: dict[str, Any], *, now: datetime,
-                    as_of: datetime | None = None) -> dict[str, Any]:
-    row = _row(GHLOpportunity, OPPORTUNITY_COLUMNS, record, now)
-    if not row["contact_id"] and isinstance(record.get("contact"), dict):
+def opportunity_row(record: dict[str, Any], *, now: datetime, as_of: datetime | None = None,
+                    partial: bool = False) -> dict[str, Any]:
+    row = _row(GHLOpportunity, OPPORTUNITY_COLUMNS, record, now, partial)
+    if not row.get("contact_id") and isinstance(record.get("contact"), dict):
         row["contact_id"] = str(record["contact"].get("id") or "")
-    row["as_of"] = as_of or row["date_updated"] or row["date_added"]
+    row["as_of"] = as_of or row.get("date_updated") or row.get("date_added")
     return row
 
 
@@ -93,12 +94,14 @@ def user_row(record: dict[str, Any], *, now: datetime) -> dict[str, Any]:
 
 
 def _row(model: type[models.Model], columns: dict[str, tuple[str, ...]],
-         record: dict[str, Any], now: datetime) -> dict[str, Any]:
+         record: dict[str, Any], now: datetime, partial: bool = False) -> dict[str, Any]:
     row: dict[str, Any] = {"id": str(record["id"]), "synced_at": now,
                            "raw": {k: v for k, v in record.items() if k not in _NOT_RECORD}}
     if hasattr(model, "deleted"):
         row["deleted"] = False
     for column, keys in columns.items():
+        if partial and not any(k in record for k in keys):
+            continue
         value = next((record[k] for k in keys if record.get(k) is not None), None)
         row[column] = _convert(model, column, value)
     return row

@@ -1,7 +1,7 @@
 """Fixtures for the GHL tests.
 
 ``ghl`` is the GHL sandbox of the session sandbox (reset per test, ``settings.GHL`` pointed at
-it); ``client`` talks to it through the real ``GHLClient`` with a fresh pacer and a recorded
+it); ``ghl_client`` talks to it through the real ``GHLClient`` with a fresh pacer and a recorded
 ``sleep`` (backoff and pacing waits are recorded, not slept). ServiceTitan rows are made with
 the factories below, as the sync service would have written them.
 """
@@ -48,7 +48,7 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-def client(ghl, sleeps) -> GHLClient:
+def ghl_client(ghl, sleeps) -> GHLClient:
     return GHLClient(pacer=Pacer(sleep=sleeps), sleep=sleeps)
 
 
@@ -116,3 +116,22 @@ class EstimateFactory(DjangoModelFactory):
     subtotal, tax, total = Decimal("9000.00"), Decimal("630.00"), Decimal("9630.00")
     raw = factory.LazyFunction(dict)
     synced_at = factory.LazyFunction(timezone.now)
+
+
+def webhook_body(event_type: str, payload: dict, *, timestamp=None,
+                 webhook_id: str | None = None) -> bytes:
+    """An event exactly as GHL (the sandbox) would send it."""
+    from sandbox.ghl.webhooks import event_body
+
+    return event_body(event_type, payload, timestamp or timezone.now(), webhook_id)
+
+
+def post_webhook(django_client, body: bytes, signature: str = "ed25519", **headers):
+    """POST ``body`` to our webhook, signed by the sandbox's keys as ``signature`` says
+    (ed25519, rsa, both, none or bad)."""
+    from sandbox.ghl.webhooks import signature_headers
+
+    signed = {f"HTTP_{name.upper().replace('-', '_')}": value
+              for name, value in signature_headers(body, signature).items()}
+    return django_client.post("/webhooks/ghl/", data=body, content_type="application/json",
+                              **signed, **headers)

@@ -11,46 +11,46 @@ from tests.ghl.conftest import api_requests
 pytestmark = pytest.mark.django_db
 
 
-def test_every_call_carries_the_bearer_token_and_the_api_version(ghl, client, settings):
-    client.get("/opportunities/pipelines", locationId=client.location_id)
-    client.post("/contacts/search", {"locationId": client.location_id, "pageLimit": 1})
+def test_every_call_carries_the_bearer_token_and_the_api_version(ghl, ghl_client, settings):
+    ghl_client.get("/opportunities/pipelines", locationId=ghl_client.location_id)
+    ghl_client.post("/contacts/search", {"locationId": ghl_client.location_id, "pageLimit": 1})
     for request in api_requests(ghl):
         assert request["headers"]["authorization"] == f"Bearer {settings.GHL.token}"
         assert request["headers"]["version"] == API_VERSION
 
 
-def test_the_location_never_travels_in_a_header(ghl, client):
-    client.get("/opportunities/pipelines", locationId=client.location_id)
+def test_the_location_never_travels_in_a_header(ghl, ghl_client):
+    ghl_client.get("/opportunities/pipelines", locationId=ghl_client.location_id)
     [request] = api_requests(ghl)
     assert not any("location" in name for name in request["headers"])
 
 
-def test_it_retries_a_server_error_and_then_succeeds(sandbox, client, sleeps):
+def test_it_retries_a_server_error_and_then_succeeds(sandbox, ghl_client, sleeps):
     sandbox.app.faults.add(vendor="ghl", status=503, times=2)
-    answer = client.get("/opportunities/pipelines", locationId=client.location_id)
+    answer = ghl_client.get("/opportunities/pipelines", locationId=ghl_client.location_id)
     assert answer["pipelines"]
     assert len(sleeps) == 2 and sleeps[1] > 0
 
 
-def test_it_gives_up_after_the_last_attempt_with_a_retryable_error(sandbox, client, sleeps):
+def test_it_gives_up_after_the_last_attempt_with_a_retryable_error(sandbox, ghl_client, sleeps):
     sandbox.app.faults.add(vendor="ghl", status=502, times=None)
     with pytest.raises(GHLError) as caught:
-        client.get("/opportunities/pipelines", locationId=client.location_id)
+        ghl_client.get("/opportunities/pipelines", locationId=ghl_client.location_id)
     assert caught.value.status == 502 and caught.value.retryable
-    assert len(sleeps) == client.max_attempts - 1
+    assert len(sleeps) == ghl_client.max_attempts - 1
 
 
-def test_it_waits_as_long_as_retry_after_says_on_a_429(sandbox, client, sleeps):
+def test_it_waits_as_long_as_retry_after_says_on_a_429(sandbox, ghl_client, sleeps):
     sandbox.app.faults.add(vendor="ghl", status=429, times=1, retry_after=3)
-    client.get("/opportunities/pipelines", locationId=client.location_id)
+    ghl_client.get("/opportunities/pipelines", locationId=ghl_client.location_id)
     assert sleeps == [3.0]
 
 
-def test_a_retry_after_of_hours_comes_back_as_a_retryable_error_at_once(sandbox, client,
+def test_a_retry_after_of_hours_comes_back_as_a_retryable_error_at_once(sandbox, ghl_client,
                                                                          sleeps):
     sandbox.app.faults.add(vendor="ghl", status=429, times=1, retry_after=7200)
     with pytest.raises(GHLError) as caught:
-        client.get("/opportunities/pipelines", locationId=client.location_id)
+        ghl_client.get("/opportunities/pipelines", locationId=ghl_client.location_id)
     assert caught.value.status == 429 and caught.value.retryable and sleeps == []
 
 
@@ -62,15 +62,15 @@ def test_a_wrong_token_is_a_permanent_error_with_ghls_message(ghl, settings, sle
     assert "token" in caught.value.message.lower() and sleeps == []
 
 
-def test_another_location_is_a_clear_403(client):
+def test_another_location_is_a_clear_403(ghl_client):
     with pytest.raises(GHLError) as caught:
-        client.get("/users/", locationId="someoneElsesLocation")
+        ghl_client.get("/users/", locationId="someoneElsesLocation")
     assert caught.value.status == 403 and "location" in caught.value.message
 
 
-def test_a_422_carries_every_validation_message(client):
+def test_a_422_carries_every_validation_message(ghl_client):
     with pytest.raises(GHLError) as caught:
-        client.post("/opportunities/", {"locationId": client.location_id, "name": "x"})
+        ghl_client.post("/opportunities/", {"locationId": ghl_client.location_id, "name": "x"})
     error = caught.value
     assert error.status == 422 and not error.retryable
     assert "pipelineId" in error.message and "contactId" in error.message

@@ -15,8 +15,8 @@ from workflows.models import WorkflowEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_a_first_sync_mirrors_every_pipeline_user_contact_and_opportunity(ghl, client):
-    logs = sync(client=client)
+def test_a_first_sync_mirrors_every_pipeline_user_contact_and_opportunity(ghl, ghl_client):
+    logs = sync(client=ghl_client)
     assert [(log.resource, log.status) for log in logs] == [
         ("pipelines", "success"), ("users", "success"), ("contacts", "success"),
         ("opportunities", "success")]
@@ -27,8 +27,8 @@ def test_a_first_sync_mirrors_every_pipeline_user_contact_and_opportunity(ghl, c
     assert GHLUser.objects.count() == len(ghl.state.users)
 
 
-def test_the_mirror_holds_typed_columns_and_the_record_as_received(ghl, client):
-    sync(["opportunities"], client=client)
+def test_the_mirror_holds_typed_columns_and_the_record_as_received(ghl, ghl_client):
+    sync(["opportunities"], client=ghl_client)
     record = next(iter(ghl.state.opportunities.values()))
     row = GHLOpportunity.objects.get(id=record["id"])
     assert (row.status, row.pipeline_stage_id, row.contact_id) == (
@@ -37,9 +37,9 @@ def test_the_mirror_holds_typed_columns_and_the_record_as_received(ghl, client):
     assert row.raw["name"] == record["name"] and row.as_of is not None
 
 
-def test_contacts_are_paged_with_search_after(ghl, client, monkeypatch):
+def test_contacts_are_paged_with_search_after(ghl, ghl_client, monkeypatch):
     monkeypatch.setattr(feeds, "CONTACT_PAGE", 100)
-    [log] = sync(["contacts"], client=client)
+    [log] = sync(["contacts"], client=ghl_client)
     searches = api_requests(ghl, "POST", "/contacts/search")
     assert len(searches) == 3 and log.pages == 3
     assert "searchAfter" not in searches[0]["json"]
@@ -48,10 +48,10 @@ def test_contacts_are_paged_with_search_after(ghl, client, monkeypatch):
     assert GHLContact.objects.count() == len(ghl.state.contacts)
 
 
-def test_opportunities_are_paged_with_start_after_and_never_next_page_url(ghl, client,
+def test_opportunities_are_paged_with_start_after_and_never_next_page_url(ghl, ghl_client,
                                                                           monkeypatch):
     monkeypatch.setattr(feeds, "OPPORTUNITY_PAGE", 40)
-    [log] = sync(["opportunities"], client=client)
+    [log] = sync(["opportunities"], client=ghl_client)
     searches = api_requests(ghl, "GET", "/opportunities/search")
     assert len(searches) == 4 and log.fetched == len(ghl.state.opportunities)
     assert all({"startAfter", "startAfterId"} <= set(s["query"]) for s in searches[1:])
@@ -59,53 +59,53 @@ def test_opportunities_are_paged_with_start_after_and_never_next_page_url(ghl, c
     assert GHLOpportunity.objects.count() == len(ghl.state.opportunities)
 
 
-def test_a_second_sync_of_unchanged_records_writes_nothing(client):
-    sync(["contacts", "opportunities"], client=client)
-    logs = sync(["contacts", "opportunities"], client=client, full=True)
+def test_a_second_sync_of_unchanged_records_writes_nothing(ghl_client):
+    sync(["contacts", "opportunities"], client=ghl_client)
+    logs = sync(["contacts", "opportunities"], client=ghl_client, full=True)
     assert [log.written for log in logs] == [0, 0]
 
 
-def test_contacts_resume_from_the_newest_update_seen(ghl, client):
-    sync(["contacts"], client=client)
+def test_contacts_resume_from_the_newest_update_seen(ghl, ghl_client):
+    sync(["contacts"], client=ghl_client)
     ghl.log.clear()
-    sync(["contacts"], client=client)
+    sync(["contacts"], client=ghl_client)
     [search] = api_requests(ghl, "POST", "/contacts/search")
     [window] = search["json"]["filters"]
     assert window["field"] == "dateUpdated" and "gte" in window["value"]
 
 
-def test_a_full_sync_reads_contacts_from_the_beginning(ghl, client):
-    sync(["contacts"], client=client)
+def test_a_full_sync_reads_contacts_from_the_beginning(ghl, ghl_client):
+    sync(["contacts"], client=ghl_client)
     ghl.log.clear()
-    sync(["contacts"], client=client, full=True)
+    sync(["contacts"], client=ghl_client, full=True)
     assert all("filters" not in s["json"] for s in api_requests(ghl, "POST", "/contacts"))
 
 
-def test_a_change_made_in_ghl_is_picked_up_and_announced(ghl, client):
-    sync(["opportunities"], client=client)
+def test_a_change_made_in_ghl_is_picked_up_and_announced(ghl, ghl_client):
+    sync(["opportunities"], client=ghl_client)
     opportunity_id = next(iter(ghl.state.opportunities))
     ghl.update_opportunity(opportunity_id, notify=False, status="abandoned")
-    [log] = sync(["opportunities"], client=client)
+    [log] = sync(["opportunities"], client=ghl_client)
     assert log.written == 1
     assert GHLOpportunity.objects.get(id=opportunity_id).status == "abandoned"
     [event] = WorkflowEvent.objects.filter(event_type="ghl.opportunity.updated")
     assert event.entity_id == opportunity_id and event.payload["status"] == "abandoned"
 
 
-def test_a_first_import_announces_nothing(client):
-    sync(client=client)
+def test_a_first_import_announces_nothing(ghl_client):
+    sync(client=ghl_client)
     assert not WorkflowEvent.objects.filter(event_type__startswith="ghl.").exists()
 
 
-def test_a_failing_resource_is_logged_and_the_others_still_run(sandbox, client):
+def test_a_failing_resource_is_logged_and_the_others_still_run(sandbox, ghl_client):
     sandbox.app.faults.add(vendor="ghl", path_contains="/contacts/search", status=400,
                            times=None, body={"statusCode": 400, "message": "broken search"})
-    logs = {log.resource: log for log in sync(client=client)}
+    logs = {log.resource: log for log in sync(client=ghl_client)}
     assert logs["contacts"].status == "failed" and "broken search" in logs["contacts"].error
     assert logs["opportunities"].status == "success"
 
 
-def test_a_resource_another_sync_is_running_is_logged_busy(client):
+def test_a_resource_another_sync_is_running_is_logged_busy(ghl_client):
     held, release = threading.Event(), threading.Event()
 
     def other_sync() -> None:
@@ -120,13 +120,13 @@ def test_a_resource_another_sync_is_running_is_logged_busy(client):
     thread.start()
     held.wait()
     try:
-        [log] = sync(["users"], client=client)
+        [log] = sync(["users"], client=ghl_client)
     finally:
         release.set()
         thread.join()
     assert log.status == SyncLog.Status.BUSY
 
 
-def test_an_unknown_resource_is_refused_by_name(client):
+def test_an_unknown_resource_is_refused_by_name(ghl_client):
     with pytest.raises(KeyError, match="estimates"):
-        sync(["estimates"], client=client)
+        sync(["estimates"], client=ghl_client)

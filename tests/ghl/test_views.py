@@ -1,0 +1,113 @@
+"""``POST /webhooks/ghl/``: every delivery stored with its verdict; only genuine, fresh, first
+deliveries are applied; bad input is a 4xx with a reason, never a 500."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ghl.models import GHLContact, WebhookDelivery
+from tests.ghl.conftest import post_webhook, webhook_body
+from workflows.models import WorkflowEvent
+
+pytestmark = pytest.mark.django_db
+CONTACT = {"id": "cWebhook000000000001", "firstName": "Zoë", "lastName": "García",
+           "name": "Zoë García", "email": "zoe@example.com", "phone": "+14075550142",
+           "dnd": False, "tags": ["hvac"]}
+
+
+def test_a_signed_contact_event_is_stored_applied_and_announced(client):
+    response = post_webhook(client, webhook_body("ContactCreate", CONTACT, webhook_id="w1"))
+    assert response.status_code == 200 and response.json()["status"] == "applied"
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.verdict, delivery.signature, delivery.webhook_id) == (
+        "accepted", "ed25519", "w1")
+    assert GHLContact.objects.get(id=CONTACT["id"]).name == "Zoë García"
+    assert WorkflowEvent.objects.get().event_type == "ghl.contact.updated"
+
+
+def test_a_legacy_rsa_signed_event_is_accepted(client):
+    response = post_webhook(client, webhook_body("ContactCreate", CONTACT), signature="rsa")
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.get().signature == "rsa"
+
+
+@pytest.mark.parametrize(("signature", "verdict"), [("none", "unsigned"),
+                                                    ("bad", "bad_signature")])
+def test_an_unsigned_or_wrongly_signed_event_is_refused_and_logged(client, signature, verdict):
+    response = post_webhook(client, webhook_body("ContactCreate", CONTACT), signature=signature)
+    assert response.status_code == 401 and response.json()["error"]
+    assert WebhookDelivery.objects.get().verdict == verdict
+    assert not GHLContact.objects.exists()
+
+
+@pytest.mark.parametrize("age", [timedelta(minutes=6), timedelta(minutes=-6)])
+def test_an_event_stamped_more_than_five_minutes_away_is_refused(client, age):
+    body = webhook_body("ContactCreate", CONTACT, timestamp=timezone.now() - age)
+    response = post_webhook(client, body)
+    assert response.status_code == 400 and "5 minutes" in response.json()["error"]
+    assert WebhookDelivery.objects.get().verdict == "stale"
+    assert not GHLContact.objects.exists()
+
+
+def test_an_event_a_little_less_than_five_minutes_old_is_accepted(client):
+    body = webhook_body("ContactCreate", CONTACT,
+                        timestamp=timezone.now() - timedelta(minutes=4, seconds=50))
+    assert post_webhook(client, body).status_code == 200
+
+
+def test_a_replayed_webhook_id_is_refused_and_applied_once(client):
+    body = webhook_body("ContactCreate", CONTACT, webhook_id="same-id")
+    assert post_webhook(client, body).status_code == 200
+    response = post_webhook(client, body)
+    assert response.status_code == 409 and "already received" in response.json()["error"]
+    verdicts = sorted(WebhookDelivery.objects.values_list("verdict", flat=True))
+    assert verdicts == ["accepted", "replayed"]
+    assert WorkflowEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    (b"not json at all", "not JSON"),
+    (b"\xff\xfe", "not JSON"),
+    (b"[1, 2]", "event with a type"),
+    (json.dumps({"id": "x", "webhookId": "w"}).encode(), "event with a type"),
+    (json.dumps({"type": "ContactCreate", "timestamp": "2026-01-01T00:00:00Z"}).encode(),
+     "webhookId"),
+    (json.dumps({"type": "ContactCreate", "webhookId": "w"}).encode(), "timestamp"),
+    (json.dumps({"type": "ContactCreate", "webhookId": "w", "timestamp": "soon"}).encode(),
+     "timestamp"),
+])
+def test_a_signed_but_malformed_body_is_a_400_with_the_reason(client, body, reason):
+    response = post_webhook(client, body)
+    assert response.status_code == 400 and reason in response.json()["error"]
+    assert WebhookDelivery.objects.get().verdict in ("malformed", "stale")
+
+
+def test_an_unknown_event_type_is_stored_and_ignored(client):
+    response = post_webhook(client, webhook_body("InboundMessage", {"body": "hi"}))
+    assert response.status_code == 200 and response.json()["status"] == "ignored"
+    assert not WorkflowEvent.objects.exists()
+
+
+def test_an_event_of_another_location_is_ignored(client):
+    body = json.loads(webhook_body("ContactCreate", CONTACT))
+    body["locationId"] = "someOtherLocation"
+    response = post_webhook(client, json.dumps(body).encode())
+    assert response.json()["status"] == "ignored" and not GHLContact.objects.exists()
+
+
+def test_a_handled_event_without_a_record_id_is_recorded_as_failed_not_a_500(client):
+    response = post_webhook(client, webhook_body("OpportunityCreate", {"name": "no id"}))
+    assert response.status_code == 200 and response.json()["status"] == "failed"
+    assert "without a record id" in WebhookDelivery.objects.get().error
+
+
+def test_a_huge_body_is_refused_before_anything_else(client):
+    response = client.post("/webhooks/ghl/", data=b"x" * (600 * 1024),
+                           content_type="application/json")
+    assert response.status_code == 413 and not WebhookDelivery.objects.exists()
+
+
+def test_only_post_is_allowed(client):
+    assert client.get("/webhooks/ghl/").status_code == 405
