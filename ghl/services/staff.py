@@ -48,7 +48,8 @@ def _refresh_from_servicetitan() -> None:
 
 def employee_for(st_id: int) -> Employee:
     """The mapping row of a ServiceTitan person (an estimate's sold-by). Created when missing
-    — from the mirror, or as an unknown person — so staff see whom to map."""
+    — from the mirror (matched by email at once), or as an unknown person — so staff see
+    whom to map."""
     found = Employee.objects.select_related("ghl_user").filter(st_id=st_id).order_by(
         F("ghl_user_id").asc(nulls_last=True)).first()
     if found is not None:
@@ -56,9 +57,13 @@ def employee_for(st_id: int) -> Employee:
     for kind, model in _ST_KINDS:
         record = model.objects.filter(id=st_id).first()
         if record is not None:
+            email = (record.email or "").strip()
+            user = GHLUser.objects.filter(active=True, email__iexact=email).first() \
+                if email else None
             return Employee.objects.get_or_create(st_kind=kind, st_id=st_id, defaults={
-                "name": record.name[:255], "email": (record.email or "").strip(),
-                "active": record.active})[0]
+                "name": record.name[:255], "email": email, "active": record.active,
+                "ghl_user": user, "match": Employee.Match.EMAIL if user else
+                Employee.Match.NONE})[0]
     return Employee.objects.get_or_create(
         st_kind=Employee.Kind.UNKNOWN, st_id=st_id,
         defaults={"name": f"ServiceTitan person {st_id}"})[0]

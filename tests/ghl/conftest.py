@@ -135,3 +135,28 @@ def post_webhook(django_client, body: bytes, signature: str = "ed25519", **heade
               for name, value in signature_headers(body, signature).items()}
     return django_client.post("/webhooks/ghl/", data=body, content_type="application/json",
                               **signed, **headers)
+
+
+@pytest.fixture
+def synced(ghl, ghl_client):
+    """Pipelines (so the default stage mappings exist) and users synced from the sandbox."""
+    from ghl.services.sync import sync
+
+    sync(["pipelines", "users"], client=ghl_client)
+
+
+@pytest.fixture
+def estimate(db):
+    """An Open estimate of a customer with an email and a mobile number, sold by a
+    technician who has a GHL user."""
+    customer = CustomerFactory()
+    CustomerContactFactory(customer_id=customer.id, type="Email", value="dana@example.com")
+    CustomerContactFactory(customer_id=customer.id)
+    seller = TechnicianFactory()
+    return EstimateFactory(customer_id=customer.id, sold_by_id=seller.id)
+
+
+def sandbox_opportunities(ghl: GHLSandbox, estimate_id: int) -> list[dict]:
+    """The sandbox's opportunities for one of our estimates (by the name's marker)."""
+    return [o for o in ghl.state.opportunities.values()
+            if o["name"].endswith(f"#{estimate_id}")]
