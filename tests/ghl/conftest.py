@@ -160,3 +160,22 @@ def sandbox_opportunities(ghl: GHLSandbox, estimate_id: int) -> list[dict]:
     """The sandbox's opportunities for one of our estimates (by the name's marker)."""
     return [o for o in ghl.state.opportunities.values()
             if o["name"].endswith(f"#{estimate_id}")]
+
+
+@pytest.fixture
+def make_workflow(db):
+    """A workflow started by ``estimate.created`` running ``steps``."""
+    from workflows.services import definition_save
+
+    def make(steps: list[dict], trigger: str = "estimate.created"):
+        return definition_save(data={"name": "GHL test", "trigger_event": trigger,
+                                     "steps": steps, "active": True}, actor="test")
+    return make
+
+
+@pytest.fixture
+def drain(db):
+    """Run the workflow engine until nothing is due (``workflows_run --once``)."""
+    from workflows.engine import Worker
+
+    return lambda: Worker(name="ghl-test-worker", poll_interval=0.1).drain()
