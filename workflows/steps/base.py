@@ -61,6 +61,7 @@ class StepOutcome:
     wait_for_event: str | None = None
     wait_correlation: dict[str, Any] = field(default_factory=dict)
     wait_timeout_at: datetime | None = None
+    timeout_goto: str | None = None    # where to go on timeout (None: same as on arrival)
 
 
 class StepType:
@@ -68,6 +69,9 @@ class StepType:
     label: ClassVar[str] = ""
     side_effects: ClassVar[bool] = False   # True: passes the idempotency key on
     max_attempts: ClassVar[int] = 5        # a step definition may lower or raise it
+    # Parameters that name another step ("then", "else", …): the definition validator checks
+    # that each names a step of the same definition.
+    goto_params: ClassVar[tuple[str, ...]] = ()
 
     def validate(self, step: Mapping[str, Any]) -> None:
         """Raise ``ValidationError`` naming the bad parameter; called when a definition is

@@ -1,0 +1,130 @@
+"""The long-running worker: drain the event queue and the due instances, then sleep until a
+NOTIFY (PostgreSQL: sent on commit of new events and newly due instances), the next due time,
+or the poll interval — whichever comes first. On SQLite it polls.
+
+``Worker.drain()`` is ``manage.py workflows_run --once``; ``Worker.run()`` is the foreground
+worker and the django-q2 task (which runs it for ~55 s a minute).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import psycopg
+from django.db import connection
+from django.utils import timezone
+
+from workflows.engine.matching import process_events
+from workflows.engine.runner import Runner, next_wake_at, sweep_stale_claims
+from workflows.events import NOTIFY_CHANNEL
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Totals:
+    events: int = 0
+    started: int = 0
+    cancelled: int = 0
+    woken: int = 0
+    steps: int = 0
+    swept: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.events} events, {self.started} instances started, {self.cancelled} "
+                f"cancelled, {self.woken} woken, {self.steps} steps run, {self.swept} stale "
+                f"claims requeued")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Listener:
+    """A dedicated autocommit connection LISTENing on the workflows channel."""
+
+    def __init__(self) -> None:
+        self.conn = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+        self.conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds; True when a notification arrived."""
+        got = any(True for _ in self.conn.notifies(timeout=max(timeout, 0), stop_after=1))
+        # Several commits may have notified: drain them so the next wait blocks again.
+        for _ in self.conn.notifies(timeout=0):
+            pass
+        return got
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class Worker:
+    def __init__(self, *, name: str | None = None, batch_size: int = 100,
+                 lease: timedelta = timedelta(minutes=5), poll_interval: float = 5.0):
+        self.name = name or worker_name()
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.runner = Runner(self.name, batch_size=batch_size, lease=lease)
+        self.stop_event = threading.Event()
+
+    def drain(self) -> Totals:
+        """Work until nothing is due: requeue stale claims, consume events, run due steps."""
+        totals = Totals(swept=sweep_stale_claims())
+        while not self.stop_event.is_set():
+            stats = process_events(now=timezone.now(), batch_size=self.batch_size)
+            steps = self.runner.run_due()
+            totals.events += stats.events
+            totals.started += stats.started
+            totals.cancelled += stats.cancelled
+            totals.woken += stats.woken
+            totals.steps += steps
+            if not stats.events and not steps:
+                break
+        return totals
+
+    def run(self, *, duration: float | None = None) -> Totals:
+        """Drain, then wait for a wake-up, until ``stop()`` or ``duration`` seconds pass."""
+        deadline = None if duration is None else time.monotonic() + duration
+        listener = Listener() if connection.vendor == "postgresql" else None
+        grand = Totals()
+        try:
+            while not self.stop_event.is_set():
+                done = self.drain()
+                for field in vars(grand):
+                    setattr(grand, field, getattr(grand, field) + getattr(done, field))
+                timeout = self._sleep_for(deadline)
+                if timeout is None:
+                    break
+                if listener is not None:
+                    listener.wait(timeout)
+                else:
+                    self.stop_event.wait(timeout)
+        finally:
+            if listener is not None:
+                listener.close()
+        return grand
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def _sleep_for(self, deadline: float | None) -> float | None:
+        """Seconds to wait before the next drain; None when the deadline has passed."""
+        timeout = self.poll_interval
+        wake = next_wake_at()
+        if wake is not None:
+            # A floor: rows due but held by another worker must not make this one spin.
+            timeout = min(timeout, max((wake - timezone.now()).total_seconds(), 0.05))
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            timeout = min(timeout, left)
+        return timeout

@@ -1,0 +1,34 @@
+"""Workflow tables: the event outbox, definitions and their immutable versions, instances,
+step runs, the per-event match record (what explain shows) and the staff audit log."""
+
+from workflows.models.definitions import (
+    ReentryPolicy,
+    WorkflowDefinition,
+    WorkflowDefinitionVersion,
+)
+from workflows.models.events import MatchOutcome, WorkflowEvent, WorkflowEventMatch
+from workflows.models.instances import (
+    DUE_STATUSES,
+    LIVE_STATUSES,
+    InstanceStatus,
+    StepRunStatus,
+    WorkflowAuditLog,
+    WorkflowInstance,
+    WorkflowStepRun,
+)
+
+__all__ = [
+    "DUE_STATUSES",
+    "LIVE_STATUSES",
+    "InstanceStatus",
+    "MatchOutcome",
+    "ReentryPolicy",
+    "StepRunStatus",
+    "WorkflowAuditLog",
+    "WorkflowDefinition",
+    "WorkflowDefinitionVersion",
+    "WorkflowEvent",
+    "WorkflowEventMatch",
+    "WorkflowInstance",
+    "WorkflowStepRun",
+]

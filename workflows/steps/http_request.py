@@ -1,0 +1,60 @@
+"""``http_request``: an outgoing webhook (what n8n's HTTP node did).
+
+    {"id": "notify_crm", "type": "http_request", "method": "POST",
+     "url": "https://hooks.example.com/estimates/{{ entity.id }}",
+     "headers": {"X-Source": "perfectcatch"},
+     "body": {"estimate": "{{ entity.id }}", "total": "{{ entity.total }}"},
+     "timeout": 10}
+
+Every text inside ``url``, ``headers`` and ``body`` is a template rendered against the
+instance context. The request carries ``Idempotency-Key: <the step's key>``. 5xx, 408, 429
+and connection errors are retried with backoff; other 4xx fail the instance. The output holds
+the status and the (parsed) response body, for later steps as ``steps.<id>.response``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from workflows import http
+from workflows.steps.base import PermanentStepError, StepOutcome, StepRun, StepType, register
+from workflows.steps.params import allowed_keys, fail, string_map, templated, text
+from workflows.templating import render, render_data
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@register
+class HttpRequestStep(StepType):
+    type = "http_request"
+    label = "HTTP request (webhook)"
+    side_effects = True
+
+    def validate(self, step: Mapping[str, Any]) -> None:
+        allowed_keys(step, "url", "method", "headers", "body", "timeout")
+        text(step, "url")
+        if "{" not in step["url"] and urlsplit(step["url"]).scheme not in ("http", "https"):
+            fail(step, "url", "must be an http:// or https:// URL")
+        if step.get("method", "POST") not in METHODS:
+            fail(step, "method", f"must be one of {', '.join(METHODS)}")
+        string_map(step, "headers")
+        templated(step, "body")
+        timeout = step.get("timeout", 10)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
+                or not 0 < timeout <= 60:
+            fail(step, "timeout", "must be a number of seconds between 0 and 60")
+
+    def run(self, run: StepRun) -> StepOutcome:
+        url = render(run.step["url"], run.context).strip()
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise PermanentStepError(f"url rendered to {url!r}, not an http(s) URL")
+        method = run.step.get("method", "POST")
+        response = http.send(
+            method, url,
+            body=render_data(run.step.get("body"), run.context),
+            headers={k: str(v) for k, v in render_data(run.step.get("headers", {}),
+                                                       run.context).items()},
+            idempotency_key=run.idempotency_key, timeout=run.step.get("timeout", 10))
+        return StepOutcome(output={"status": response.status, "response": response.body})
