@@ -63,6 +63,7 @@ def opt_out(*, phone: str, source: str, actor: str, reason: str = "",
             needs_review: bool = False, now: datetime | None = None) -> PreferenceResult:
     """Opt ``phone`` out of texts. Raises ``InvalidPhoneNumber`` or ``ValueError`` (source)."""
     phone, source, now = normalize_phone(phone), _source(source), now or timezone.now()
+    customer_id = customer_id or selectors.customer_for_phone(phone)
     preference, _ = CommunicationPreference.objects.select_for_update().get_or_create(
         phone=phone, defaults={"customer_id": customer_id})
     if preference.sms_opted_out:
