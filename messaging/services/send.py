@@ -41,6 +41,8 @@ from messaging.services.status import replay_callbacks
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600          # Twilio's limit (21617)
+UNKNOWN_OUTCOME = ("the process sending it stopped before Twilio answered: check in the "
+                   "Twilio console before sending again")
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
                  timedelta(minutes=30))
 
@@ -182,9 +184,7 @@ def settle_stale(message: SmsMessage, now: datetime) -> SmsMessage:
     if message.status == SmsStatus.PENDING and \
             now - message.updated_at > messaging_conf().stale_pending:
         SmsMessage.objects.filter(pk=message.pk, status=SmsStatus.PENDING).update(
-            status=SmsStatus.UNKNOWN, updated_at=now,
-            error_message="the process sending it stopped before Twilio answered: check "
-                          "in the Twilio console before sending again")
+            status=SmsStatus.UNKNOWN, updated_at=now, error_message=UNKNOWN_OUTCOME)
         message.refresh_from_db()
     return message
 
