@@ -20,6 +20,8 @@ from messaging.services import preferences
 from messaging.services.imports import ImportRejected, import_opt_outs
 
 REASON_TEMPLATE = "admin/messaging/reason_form.html"
+TWILIO_STILL_BLOCKS = ("This lifts our own block only. If the customer texted STOP, Twilio keeps "
+                       "refusing texts to the number (error 21610) until they text START.")
 
 
 class PreferenceChangeInline(admin.TabularInline):
@@ -35,7 +37,7 @@ class PreferenceChangeInline(admin.TabularInline):
 
 
 def with_reason(name: str, label: str, service: Callable[..., preferences.PreferenceResult],
-                done: str) -> Callable:
+                done: str, note: str = "") -> Callable:
     """An admin action that first asks for a reason (an intermediate page), then calls
     ``service(phone=…, actor=…, reason=…)`` for each selected row."""
 
@@ -47,7 +49,7 @@ def with_reason(name: str, label: str, service: Callable[..., preferences.Prefer
         if not form.is_valid():
             return TemplateResponse(request, REASON_TEMPLATE, {
                 **modeladmin.admin_site.each_context(request), "title": label, "form": form,
-                "queryset": queryset, "opts": modeladmin.model._meta})
+                "queryset": queryset, "opts": modeladmin.model._meta, "note": note})
         changed = sum(service(phone=p.phone, actor=request.user.get_username(),
                               reason=form.cleaned_data["reason"]).changed for p in queryset)
         modeladmin.message_user(request, f"{changed} of {queryset.count()} numbers {done}.",
@@ -91,8 +93,8 @@ class CommunicationPreferenceAdmin(PreferenceAdminBase):
     actions = [
         with_reason("opt_out_selected", "Opt out selected numbers", staff_opt_out,
                     "opted out"),
-        with_reason("opt_in_selected", "Opt selected numbers back in (Twilio still blocks a "
-                    "number until it texts START)", staff_opt_in, "opted back in"),
+        with_reason("opt_in_selected", "Opt selected numbers back in", staff_opt_in,
+                    "opted back in", note=TWILIO_STILL_BLOCKS),
     ]
     change_list_template = "admin/messaging/communicationpreference/change_list.html"
 
@@ -151,7 +153,7 @@ class OptOutReviewAdmin(PreferenceAdminBase):
         with_reason("confirm_selected", "Confirm: it was an opt-out",
                     preferences.confirm_review, "confirmed"),
         with_reason("opt_in_selected", "Not an opt-out: opt back in", staff_opt_in,
-                    "opted back in"),
+                    "opted back in", note=TWILIO_STILL_BLOCKS),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -91,6 +91,7 @@ class SmsMessage(models.Model):
 
     class Meta:
         db_table = "sms_messages"
+        verbose_name = "SMS message"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["phone", "created_at"], name="sms_phone_time_idx"),
