@@ -59,6 +59,9 @@ Handler = Callable[[Request], Response]
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY every response would
+    # wait ~40 ms for the client's delayed ACK.
+    disable_nagle_algorithm = True
     server: SandboxHTTPServer
 
     def _dispatch(self) -> None:

@@ -116,7 +116,10 @@ class SandboxApp:
 
     def control(self, request: Request) -> Response:
         if request.path == "/_control/faults" and request.method == "POST":
-            fault = self.faults.add(**request.json())
+            try:
+                fault = self.faults.add(**request.json())
+            except (TypeError, ValueError) as exc:
+                return json_response({"error": f"bad fault: {exc}"}, status=400)
             return json_response({"added": fault.__dict__ | {"hits": 0}}, status=201)
         if request.path == "/_control/faults" and request.method == "DELETE":
             self.faults.clear()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sandbox.http import SandboxHTTPServer
 from sandbox.server import build_app
+from sandbox.servicetitan.app import MAX_SCALE
 from sandbox.twilio import TwilioSandbox
 
 
@@ -24,8 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, scale, seed, verbose_requests, no_twilio_callbacks,
                **options):
-        if scale < 1:
-            raise CommandError("--scale must be at least 1")
+        if not 1 <= scale <= MAX_SCALE:
+            raise CommandError(f"--scale must be from 1 to {MAX_SCALE}")
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise CommandError("the sandbox only listens on loopback")
         app = build_app(scale=scale, seed=seed)
