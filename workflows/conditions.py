@@ -192,7 +192,7 @@ def _validate_value(kind: str, rule: Mapping, where: str, op_name: str) -> None:
         return
     if value is MISSING:
         raise ValidationError(f"{where}: {op_name!r} needs a value")
-    scalar = value is None or isinstance(value, str | int | float | bool)
+    scalar = value is None or isinstance(value, str | int | float | bool | Decimal)
     problems = {
         "scalar": not scalar,
         "ordered": isinstance(value, bool) or not (number(value) is not None

@@ -24,7 +24,9 @@ from workflows.models import WorkflowStepRun as StepRunRow
 from workflows.steps.base import REGISTRY, StepError, StepOutcome, StepRun, StepType
 
 log = logging.getLogger(__name__)
-MAX_STEPS_PER_CLAIM = 50   # a loop without waits yields after this many steps
+# A definition that loops without ever waiting would hold a worker forever: after this many
+# steps in one claim the instance fails instead.
+MAX_STEPS_PER_CLAIM = 200
 DEFAULT_BACKOFF = timedelta(seconds=30)
 
 
@@ -61,8 +63,9 @@ class InstanceRun:
                 self._complete("completed")
                 return
             self._run_step(timezone.now())
-        self._park(InstanceStatus.PENDING, timezone.now(), "yielded after "
-                   f"{MAX_STEPS_PER_CLAIM} steps in a row")
+        instance.last_error = (f"ran {MAX_STEPS_PER_CLAIM} steps without waiting: a loop "
+                               f"without a wait step?")
+        self._finish(InstanceStatus.FAILED, instance.last_error)
 
     def _run_step(self, now: datetime) -> None:
         instance = self.instance

@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -90,27 +91,38 @@ class Worker:
                 break
         return totals
 
-    def run(self, *, duration: float | None = None) -> Totals:
-        """Drain, then wait for a wake-up, until ``stop()`` or ``duration`` seconds pass."""
+    def run(self, *, duration: float | None = None,
+            report: Callable[[Totals], None] | None = None) -> Totals:
+        """Drain, then wait for a wake-up, until ``stop()`` or ``duration`` seconds pass.
+        ``report`` is called after every drain that did something."""
         deadline = None if duration is None else time.monotonic() + duration
         listener = Listener() if connection.vendor == "postgresql" else None
         grand = Totals()
         try:
             while not self.stop_event.is_set():
                 done = self.drain()
+                if report is not None and (done.events or done.steps or done.swept):
+                    report(done)
                 for field in vars(grand):
                     setattr(grand, field, getattr(grand, field) + getattr(done, field))
                 timeout = self._sleep_for(deadline)
                 if timeout is None:
                     break
-                if listener is not None:
-                    listener.wait(timeout)
-                else:
-                    self.stop_event.wait(timeout)
+                self._wait(listener, timeout)
         finally:
             if listener is not None:
                 listener.close()
         return grand
+
+    def _wait(self, listener: Listener | None, timeout: float) -> None:
+        """Sleep until a notification, ``timeout``, or ``stop()`` (checked every second: a
+        signal handler cannot interrupt psycopg's wait)."""
+        end = time.monotonic() + timeout
+        while not self.stop_event.is_set() and (left := end - time.monotonic()) > 0:
+            if listener is None:
+                self.stop_event.wait(left)
+            elif listener.wait(min(left, 1.0)):
+                return
 
     def stop(self) -> None:
         self.stop_event.set()

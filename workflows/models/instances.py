@@ -85,7 +85,7 @@ class WorkflowInstance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.definition_id}:{self.entity_type} {self.entity_id}"
+        return f"#{self.pk} {self.entity_type} {self.entity_id}"
 
     @property
     def is_live(self) -> bool:

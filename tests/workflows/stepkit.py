@@ -1,0 +1,80 @@
+"""Test-only step types. The test process registers them from conftest; worker subprocesses
+import them through ``tests/workflows/worker.py``.
+
+- ``send_sms`` (stand-in, only when messaging has not registered the real one): records the
+  rendered body in ``SENT``.
+- ``test_effect``: appends ``<idempotency key> <pid>`` to the file in ``$WF_TEST_EFFECTS``.
+  With ``"dedupe": true`` it first looks for its key there and, when found, does nothing
+  (the pattern a real side effect follows). With ``"block": true`` it then writes a line to
+  the FIFO ``$WF_TEST_READY`` and blocks reading the FIFO ``$WF_TEST_RELEASE``.
+- ``test_flaky``: fails transiently on the first ``fail_times`` attempts, or permanently
+  when ``"permanent": true``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from workflows.steps.base import (
+    REGISTRY,
+    PermanentStepError,
+    StepOutcome,
+    StepRun,
+    StepType,
+    TransientStepError,
+)
+from workflows.templating import render
+
+SENT: list[dict] = []
+
+
+class StandInSms(StepType):
+    type = "send_sms"
+    side_effects = True
+
+    def run(self, run: StepRun) -> StepOutcome:
+        body = render(run.step["body"], run.context)
+        SENT.append({"key": run.idempotency_key, "body": body, "entity": run.entity_id})
+        return StepOutcome(output={"body": body})
+
+
+class EffectStep(StepType):
+    type = "test_effect"
+    side_effects = True
+
+    def run(self, run: StepRun) -> StepOutcome:
+        path = Path(os.environ["WF_TEST_EFFECTS"])
+        if run.step.get("dedupe") and path.exists() and any(
+                line.split()[0] == run.idempotency_key for line in path.read_text().splitlines()):
+            return StepOutcome(output={"found_earlier_effect": True})
+        with path.open("a") as effects:
+            effects.write(f"{run.idempotency_key} {os.getpid()}\n")
+        if run.step.get("block"):
+            with open(os.environ["WF_TEST_READY"], "w") as ready:
+                ready.write("inside the step\n")
+            with open(os.environ["WF_TEST_RELEASE"]) as release:
+                release.read()
+        return StepOutcome(output={"done": True})
+
+
+class FlakyStep(StepType):
+    type = "test_flaky"
+    max_attempts = 3
+
+    def run(self, run: StepRun) -> StepOutcome:
+        if run.step.get("permanent"):
+            raise PermanentStepError("the receiver said no")
+        if run.attempt <= run.step.get("fail_times", 0):
+            raise TransientStepError(f"try again (attempt {run.attempt})")
+        return StepOutcome(output={"attempt": run.attempt})
+
+
+def register_all() -> list[str]:
+    """Register the kit's types that are not registered yet; returns their names."""
+    added = []
+    for cls in (StandInSms, EffectStep, FlakyStep):
+        if cls.type not in REGISTRY:
+            REGISTRY[cls.type] = cls()
+            added.append(cls.type)
+    return added

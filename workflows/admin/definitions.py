@@ -1,0 +1,112 @@
+"""Definitions: a validated JSON editor, a preview of recent matching entities, a backtest
+page, an export action, and switching on/off."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from workflows.admin.forms import DefinitionForm
+from workflows.backtest import backtest, parse_since
+from workflows.models import LIVE_STATUSES, InstanceStatus, WorkflowDefinition
+from workflows.services import definition_export, definition_save, definition_set_active
+from workflows.steps.base import REGISTRY
+
+PREVIEW_WINDOW = timedelta(days=7)
+
+
+@admin.register(WorkflowDefinition)
+class WorkflowDefinitionAdmin(admin.ModelAdmin):
+    form = DefinitionForm
+    list_display = ("name", "trigger_event", "active", "version", "live_count", "failed_count",
+                    "updated_at")
+    list_filter = ("active", "trigger_event")
+    search_fields = ("name", "description", "trigger_event")
+    readonly_fields = ("version", "updated_by", "updated_at")
+    actions = ("export_json", "switch_on", "switch_off")
+    change_form_template = "admin/workflows/workflowdefinition/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            live=Count("instances", filter=Q(instances__status__in=LIVE_STATUSES)),
+            failed=Count("instances", filter=Q(instances__status=InstanceStatus.FAILED)))
+
+    @admin.display(description="live", ordering="live")
+    def live_count(self, obj):
+        url = reverse("admin:workflows_workflowinstance_changelist")
+        return format_html('<a href="{}?definition__id__exact={}&status__in={}">{}</a>', url,
+                           obj.pk, ",".join(LIVE_STATUSES), obj.live)
+
+    @admin.display(description="failed", ordering="failed")
+    def failed_count(self, obj):
+        url = reverse("admin:workflows_workflowinstance_changelist")
+        return format_html('<a href="{}?definition__id__exact={}&status__exact=failed">{}</a>',
+                           url, obj.pk, obj.failed)
+
+    def save_model(self, request, obj, form, change):
+        saved = definition_save(data=form.validated, actor=request.user.get_username(),
+                                definition=obj if change else None)
+        obj.pk, obj.version, obj.current_version = saved.pk, saved.version, \
+            saved.current_version
+
+    def get_urls(self):
+        return [path("<int:pk>/backtest/", self.admin_site.admin_view(self.backtest_view),
+                     name="workflows_workflowdefinition_backtest"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        definition = self.get_object(request, object_id)
+        extra = {"step_types": sorted(REGISTRY), **(extra_context or {})}
+        if definition is not None and definition.current_version_id:
+            extra["preview"] = backtest(definition.content(), since=PREVIEW_WINDOW)
+            extra["versions"] = definition.versions.all()[:10]
+        return super().change_view(request, object_id, form_url, extra)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, {"step_types": sorted(REGISTRY),
+                                                    **(extra_context or {})})
+
+    def backtest_view(self, request, pk):
+        definition = get_object_or_404(WorkflowDefinition, pk=pk)
+        since = request.GET.get("since", "30d")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "definition": definition, "since": since, "title": f"Backtest: {definition}"}
+        try:
+            context["result"] = backtest(definition.content(), since=parse_since(since),
+                                         sample_size=25)
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
+        return TemplateResponse(request, "admin/workflows/backtest.html", context,
+                                status=400 if "error" in context else 200)
+
+    @admin.action(description="Export selected definitions as JSON")
+    def export_json(self, request, queryset):
+        body = json.dumps(definition_export(queryset.order_by("name")), indent=2,
+                          ensure_ascii=False, cls=DjangoJSONEncoder)
+        response = HttpResponse(body + "\n", content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="workflow-definitions.json"'
+        return response
+
+    @admin.action(description="Switch on (start instances)")
+    def switch_on(self, request, queryset):
+        self._set_active(request, queryset, True)
+
+    @admin.action(description="Switch off (running instances go on)")
+    def switch_off(self, request, queryset):
+        self._set_active(request, queryset, False)
+
+    def _set_active(self, request, queryset, active):
+        for definition in queryset:
+            definition_set_active(definition=definition, active=active,
+                                  actor=request.user.get_username())
+        self.message_user(request, f"{queryset.count()} definition(s) switched "
+                                   f"{'on' if active else 'off'}", messages.SUCCESS)

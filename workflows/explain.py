@@ -1,0 +1,104 @@
+"""Explain: why a workflow did or did not start for an entity or an event.
+
+For every definition (active first) the answer holds the trigger event considered, each
+condition with its actual value and pass/fail, the instances for the entity, and one sentence
+of why: started, conditions not met, re-entry blocked, inactive, no trigger event yet, or the
+event still queued. The recorded ``WorkflowEventMatch`` is the truth for processed events; the
+conditions are also evaluated now (related records as they are today) so staff can see
+whether a rule would match at this moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workflows.conditions import Check, evaluate
+from workflows.facts import EntityFacts
+from workflows.models import (
+    MatchOutcome,
+    WorkflowDefinition,
+    WorkflowEvent,
+    WorkflowEventMatch,
+    WorkflowInstance,
+)
+
+
+@dataclass
+class Explanation:
+    definition: WorkflowDefinition
+    event: WorkflowEvent | None
+    checks: list[Check] = field(default_factory=list)
+    passes_now: bool | None = None
+    outcome: str = ""          # a MatchOutcome value, or inactive / no_event / queued
+    reason: str = ""
+    instances: list[WorkflowInstance] = field(default_factory=list)
+
+
+def explain_entity(entity_type: str, entity_id: str) -> list[Explanation]:
+    """One explanation per definition, for the entity's latest event of each trigger type."""
+    events = WorkflowEvent.objects.filter(entity_type=entity_type, entity_id=str(entity_id))
+    return [_explain(d, events.filter(event_type=d.trigger_event).order_by("-id").first(),
+                     entity_type, str(entity_id)) for d in _definitions()]
+
+
+def explain_event(event: WorkflowEvent) -> list[Explanation]:
+    """One explanation per definition triggered by this event's type."""
+    return [_explain(d, event, event.entity_type, event.entity_id)
+            for d in _definitions().filter(trigger_event=event.event_type)]
+
+
+def _definitions():
+    return WorkflowDefinition.objects.order_by("-active", "name")
+
+
+def _explain(definition: WorkflowDefinition, event: WorkflowEvent | None, entity_type: str,
+             entity_id: str) -> Explanation:
+    result = Explanation(definition, event, instances=list(WorkflowInstance.objects.filter(
+        definition=definition, entity_type=entity_type, entity_id=entity_id).order_by("-id")))
+    if event is None:
+        result.outcome = "no_event"
+        result.reason = (f"no {definition.trigger_event} event recorded for {entity_type} "
+                         f"{entity_id}")
+        return _inactive_note(result)
+    verdict = evaluate(definition.trigger_conditions, EntityFacts.for_event(event))
+    result.checks, result.passes_now = verdict.checks, verdict.passed
+    match = WorkflowEventMatch.objects.filter(event=event, definition=definition).first()
+    if match is not None:
+        result.outcome = match.outcome
+        result.reason = f"{MatchOutcome(match.outcome).label}: {match.detail}"
+    elif event.processed_at is None:
+        result.outcome, result.reason = "queued", f"event #{event.pk} is queued for the engine"
+    else:
+        result.outcome = "inactive"
+        result.reason = (f"event #{event.pk} was processed while the definition was inactive "
+                         f"(or before it existed); its conditions "
+                         f"{'would' if verdict.passed else 'would not'} match now")
+    return _inactive_note(result)
+
+
+def _inactive_note(result: Explanation) -> Explanation:
+    if not result.definition.active:
+        result.reason = f"inactive (switch it on to start instances); {result.reason}"
+    return result
+
+
+def render_text(explanations: list[Explanation]) -> str:
+    """The plain-text report ``manage.py workflow_explain`` prints."""
+    lines = []
+    for item in explanations:
+        d = item.definition
+        lines.append(f"{d.name} (v{d.version}, {'active' if d.active else 'inactive'}) — "
+                     f"trigger {d.trigger_event}")
+        if item.event is not None:
+            lines.append(f"  event #{item.event.pk} {item.event.event_type} at "
+                         f"{item.event.created_at:%Y-%m-%d %H:%M:%S}")
+        for check in item.checks:
+            actual = "missing" if check.as_dict()["missing"] else repr(check.actual)
+            lines.append(f"  {'PASS' if check.passed else 'FAIL'} {check.field} {check.op} "
+                         f"{check.expected!r} (actual {actual})")
+        lines.append(f"  → {item.reason}")
+        for instance in item.instances[:5]:
+            lines.append(f"  instance #{instance.pk}: {instance.status} "
+                         f"{instance.status_detail}".rstrip())
+        lines.append("")
+    return "\n".join(lines) if lines else "no workflow definitions\n"
