@@ -35,7 +35,7 @@ from messaging.models import Direction, OptOutSource, SmsMessage, SmsStatus
 from messaging.phones import mask_phone, try_normalize
 from messaging.policy import is_opted_out
 from messaging.services import preferences
-from workflows.events import Event, record_event
+from messaging.services.received import store_received
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600
@@ -61,9 +61,13 @@ class Inbound:
 
 @dataclass(frozen=True)
 class InboundOutcome:
-    message: SmsMessage | None
-    duplicate: bool = False
+    message_id: int | None          # None for a duplicate
+    customer_id: int | None = None
     reply: str = ""
+
+    @property
+    def duplicate(self) -> bool:
+        return self.message_id is None
 
 
 def parse_inbound(params: Mapping[str, str]) -> Inbound:
@@ -91,48 +95,54 @@ def _int(value: str | None) -> int | None:
 
 
 def receive_sms(inbound: Inbound, now: datetime | None = None) -> InboundOutcome:
+    """Store the text and act on it (see the module docstring); the outcome carries the
+    reply text. A MessageSid seen before changes nothing (``duplicate``)."""
     now = now or timezone.now()
     phone = try_normalize(inbound.from_)
-    customer_id = selectors.customer_for_phone(phone) if phone else None
+    found = classify(inbound.body)
+    if found.intent == Intent.OPT_IN and not (phone and is_opted_out(phone)):
+        found = Classification(Intent.NONE)  # "Yes" as an answer, not a re-subscription
+    if found.intent == Intent.NONE or phone is None:
+        stored = store_received(inbound, phone or inbound.from_, now)
+        if stored is None:
+            log.info("inbound %s received again: ignored", inbound.sid)
+            return InboundOutcome(None)
+        log.info("inbound sms %s from %s", stored.message_id, mask_phone(phone))
+        return InboundOutcome(stored.message_id, stored.customer_id)
+    return _receive_keyword(inbound, found, phone, now)
+
+
+def _receive_keyword(inbound: Inbound, found: Classification, phone: str,
+                     now: datetime) -> InboundOutcome:
+    customer_id = selectors.customer_for_phone(phone)
     try:
         with transaction.atomic():
             message = SmsMessage.objects.create(
                 direction=Direction.INBOUND, sid=inbound.sid, from_number=inbound.from_,
-                to_number=inbound.to, phone=phone or inbound.from_, body=inbound.body,
+                to_number=inbound.to, phone=phone, body=inbound.body,
                 segments=inbound.segments, status=SmsStatus.RECEIVED, customer_id=customer_id,
-                raw=inbound.raw, received_at=now)
-            reply = _act(message, classify(inbound.body), inbound, phone)
+                intent=found.intent, raw=inbound.raw, received_at=now)
+            reply = _act(message, found, inbound, phone)
     except IntegrityError:
         if SmsMessage.objects.filter(sid=inbound.sid).exists():
             log.info("inbound %s received again: ignored", inbound.sid)
-            return InboundOutcome(None, duplicate=True)
+            return InboundOutcome(None)
         raise
-    log.info("inbound sms %s from %s (%s)", message.pk, mask_phone(message.phone),
-             message.intent or "text")
-    return InboundOutcome(message, reply=reply)
+    log.info("inbound sms %s from %s: %s", message.pk, mask_phone(phone), found.intent)
+    return InboundOutcome(message.pk, customer_id, reply)
 
 
-def _act(message: SmsMessage, found: Classification, inbound: Inbound,
-         phone: str | None) -> str:
-    """Do what the text asks; returns the reply text ("" for none)."""
-    intent = found.intent
-    if intent == Intent.OPT_IN and not (phone and is_opted_out(phone)):
-        intent = Intent.NONE  # "Yes" as an answer, not a re-subscription
-    if intent != Intent.NONE:
-        SmsMessage.objects.filter(pk=message.pk).update(intent=intent)
-        message.intent = intent
-    if intent == Intent.NONE or phone is None:
-        _emit_received(message)
-        return ""
+def _act(message: SmsMessage, found: Classification, inbound: Inbound, phone: str) -> str:
+    """Do what a keyword or revocation asks; returns the reply text ("" for none)."""
     replies = messaging_conf().keyword_replies and not inbound.twilio_replied
-    if intent == Intent.HELP:
+    if found.intent == Intent.HELP:
         return messaging_conf().reply_text("help") if replies else ""
-    if intent == Intent.OPT_IN:
+    if found.intent == Intent.OPT_IN:
         changed = preferences.opt_in(phone=phone, source=OptOutSource.KEYWORD,
                                      actor="customer", message=message,
                                      reason=f"texted {found.keyword}").changed
         return messaging_conf().reply_text("opt_in") if changed and replies else ""
-    free_text = intent == Intent.FREE_TEXT_OPT_OUT
+    free_text = found.intent == Intent.FREE_TEXT_OPT_OUT
     changed = preferences.opt_out(
         phone=phone, actor="customer", message=message, customer_id=message.customer_id,
         source=OptOutSource.FREE_TEXT if free_text else OptOutSource.KEYWORD,
@@ -140,13 +150,3 @@ def _act(message: SmsMessage, found: Classification, inbound: Inbound,
         reason=f'free text: "{found.keyword}"' if free_text else f"texted {found.keyword}",
     ).changed
     return messaging_conf().reply_text("opt_out") if changed and replies else ""
-
-
-def _emit_received(message: SmsMessage) -> None:
-    entity = ("customer", message.customer_id) if message.customer_id else ("phone",
-                                                                            message.phone)
-    record_event(Event("sms.received", *entity, source="twilio", payload={
-        "phone": message.phone, "body": message.body, "customer_id": message.customer_id,
-        "message_id": message.pk, "to": message.to_number,
-        "media": _int(message.raw.get("NumMedia")) or 0,
-    }))
