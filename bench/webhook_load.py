@@ -200,10 +200,13 @@ def stored_rows(url: str, step: int) -> int:
                             [f"SM{step:04x}%"]).fetchone()[0]
 
 
-def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, threads: int | None,
+                 log: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.webhook_settings",
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "DJANGO_DEBUG": "false",
            "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
+    if threads:
+        env["GUNICORN_THREADS"] = str(threads)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
@@ -244,12 +247,14 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=4000)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="gunicorn threads per worker (default: deploy/gunicorn.conf.py's)")
     args = parser.parse_args()
 
     prepare_database(args.database)
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"webhook_load_gunicorn_{port}.log"
-    server = start_server(args.database, port, args.workers, log)
+    server = start_server(args.database, port, args.workers, args.threads, log)
     public = f"http://127.0.0.1:{port}"
     results: list[StepResult] = []
     try:

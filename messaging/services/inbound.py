@@ -40,6 +40,7 @@ from messaging.services.received import store_received
 log = logging.getLogger(__name__)
 MAX_BODY = 1600
 _SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
+_E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 _NUMBER = re.compile(r"^\+?[0-9A-Za-z ._-]{2,32}$")  # E.164, short codes, alphanumeric ids
 
 
@@ -90,6 +91,12 @@ def parse_inbound(params: Mapping[str, str]) -> Inbound:
                    twilio_replied=bool(params.get("OptOutType")), raw=dict(params))
 
 
+def sender_phone(from_: str) -> str | None:
+    """The sender in E.164, None for short codes and alphanumeric senders. Twilio gives the
+    From of a text from a phone in E.164 already: only something else is parsed."""
+    return from_ if _E164.match(from_) else try_normalize(from_)
+
+
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 6 else None
 
@@ -98,7 +105,7 @@ def receive_sms(inbound: Inbound, now: datetime | None = None) -> InboundOutcome
     """Store the text and act on it (see the module docstring); the outcome carries the
     reply text. A MessageSid seen before changes nothing (``duplicate``)."""
     now = now or timezone.now()
-    phone = try_normalize(inbound.from_)
+    phone = sender_phone(inbound.from_)
     found = classify(inbound.body)
     if found.intent == Intent.OPT_IN and not (phone and is_opted_out(phone)):
         found = Classification(Intent.NONE)  # "Yes" as an answer, not a re-subscription

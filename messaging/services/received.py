@@ -5,8 +5,14 @@ contact has the number, and its ``sms.received`` workflow event, atomically, ded
 MessageSid. On PostgreSQL that is one statement (one round trip, its own transaction): the
 contact lookup, the message insert (``ON CONFLICT (sid) DO NOTHING``: a redelivery inserts
 nothing and so emits nothing), the event insert and the ``NOTIFY`` that wakes the workflow
-workers (delivered on commit, as ``workflows.events.record_events`` does). Elsewhere (the
-embedded SQLite default) the ORM does the same in a transaction.
+workers on commit. Elsewhere (the embedded SQLite default) the ORM does the same in a
+transaction, through ``workflows.events.record_event``.
+
+The NOTIFY is sent only when something listens for ``sms.received``: an instance waiting for
+it, or an active definition that starts on it or is cancelled by it. PostgreSQL serialises
+the commits of all transactions that notified (a global lock), which cost the webhook about
+40 % of its throughput in ``bench/webhook_load.py``; the NOTIFY only saves latency, since
+the event is in the outbox either way and a worker finds it at its next poll.
 
 The statement writes ``workflow_events`` rows itself; ``test_received`` checks they equal what
 ``record_events`` writes, so a change to that table shows up there.
@@ -55,7 +61,13 @@ event AS (
         'twilio', %(now)s
     FROM message RETURNING id)
 SELECT message.id, message.customer_id,
-       (SELECT count(pg_notify('workflows', '')) FROM event)
+       (SELECT count(pg_notify('workflows', '')) FROM event WHERE EXISTS (
+            SELECT 1 FROM workflow_instances
+            WHERE status = 'waiting' AND wait_event_type = 'sms.received')
+        OR EXISTS (
+            SELECT 1 FROM workflow_definitions WHERE active AND (
+                trigger_event = 'sms.received'
+                OR cancel_on @> '[{"event": "sms.received"}]'::jsonb)))
 FROM message
 """
 

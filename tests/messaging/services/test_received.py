@@ -1,15 +1,18 @@
 """The hot path for ordinary inbound texts: one statement on PostgreSQL, the ORM elsewhere —
 both must write the same rows."""
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from messaging.models import Direction, SmsMessage, SmsStatus
 from messaging.services import received
 from messaging.services.inbound import parse_inbound
 from tests.messaging.conftest import CUSTOMER_PHONE, inbound_params
+from tests.messaging.test_steps import start_workflow
 from workflows.events import NOTIFY_CHANNEL
-from workflows.models import WorkflowEvent
+from workflows.models import WorkflowEvent, WorkflowInstance
 
 pytestmark = pytest.mark.django_db
 IGNORED = {"id", "created_at", "message_id", "entity_id", "payload", "processed_at"}
@@ -64,3 +67,34 @@ def test_a_sender_that_is_not_a_phone_number_is_stored_as_given(db):
     message, event = rows(stored)
     assert (message["phone"], message["customer_id"]) == ("TWLO", None)
     assert (event["entity_type"], event["entity_id"]) == ("phone", "TWLO")
+
+
+@pytest.fixture
+def listener(transactional_db):
+    """A separate connection LISTENing on the workflows channel (notifications arrive once
+    the notifying transaction commits, so these tests commit for real)."""
+    conn = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+    yield conn
+    conn.close()
+
+
+def notified(conn) -> bool:
+    conn.execute("SELECT 1")  # a round trip delivers what is pending
+    return any(True for _ in conn.notifies(timeout=0))
+
+
+def test_workers_are_woken_when_an_instance_waits_for_a_reply(listener, customer):
+    wait = {"id": "reply", "type": "wait_for_event", "event": "sms.received",
+            "correlation": {"phone": CUSTOMER_PHONE}}
+    start_workflow(customer, [wait])
+    assert WorkflowInstance.objects.get().status == "waiting"
+    notified(listener)  # what starting the workflow sent
+    received.store_received(inbound("SM" + "6" * 32), CUSTOMER_PHONE, timezone.now())
+    assert notified(listener)
+
+
+def test_no_notify_when_nothing_listens_for_replies(listener):
+    received.store_received(inbound("SM" + "7" * 32), CUSTOMER_PHONE, timezone.now())
+    assert not notified(listener)
+    assert WorkflowEvent.objects.filter(event_type="sms.received").exists()
