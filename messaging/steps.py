@@ -10,7 +10,8 @@ after a crash finds the earlier text instead of sending another.
 
 Outcomes: sent → next step, output ``{"message_id", "sid", "phone", "status"}`` (a later
 ``wait_for_event`` can correlate a reply on ``{"phone": "{{ steps.<id>.phone }}"}``);
-deferred by quiet hours → the instance parks and this step runs again at the allowed time;
+deferred by quiet hours, or paced behind other texts from the same sender → the instance
+parks and this step runs again at the allowed time (not counted as a failed attempt);
 blocked (opted out, do not text) or cancelled by an opt-out → the instance ends, output
 ``{"blocked": reason}``; temporary error → retried by the engine; Twilio refused it, or the
 outcome is unknown → the step fails for staff to look at. Once Twilio has taken the text
@@ -25,7 +26,7 @@ from typing import Any
 from messaging import selectors
 from messaging.models import Purpose, SmsMessage, SmsStatus
 from messaging.phones import InvalidPhoneNumber
-from messaging.services.send import InvalidMessage, send_sms
+from messaging.services.send import PACED, InvalidMessage, send_sms
 from workflows.entities import customer_id_for
 from workflows.steps.base import (
     PermanentStepError,
@@ -76,6 +77,9 @@ def outcome(message: SmsMessage) -> StepOutcome:
               "status": message.status}
     if message.sid:  # Twilio took it: the step is done, whatever delivery did since
         return StepOutcome(output=output)
+    if message.status == SmsStatus.RETRYING and message.error_message == PACED:
+        return StepOutcome(output={**output, "paced_until": message.send_after.isoformat()},
+                           rerun_at=message.send_after)  # waiting its turn is no failure
     if message.status == SmsStatus.DEFERRED:
         return StepOutcome(output={**output, "deferred_until": message.send_after.isoformat()},
                            rerun_at=message.send_after)

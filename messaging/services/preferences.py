@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from messaging import hooks, selectors
+from messaging import hooks, policy, selectors
 from messaging.models import (
     RESUMABLE,
     CommunicationPreference,
@@ -29,7 +29,6 @@ from messaging.models import (
     SmsStatus,
 )
 from messaging.phones import mask_phone, normalize_phone
-from messaging.policy import is_opted_out
 from workflows.events import Event, record_event
 from workflows.services import cancel_instances_for_customer
 
@@ -55,6 +54,12 @@ def _source(source: str) -> OptOutSource:
     except ValueError:
         raise ValueError(f"unknown opt-out source {source!r}; known: "
                          f"{', '.join(OptOutSource.values)}") from None
+
+
+def is_opted_out(phone: str) -> bool:
+    """True when the number opted out of texts (any source). Accepts any usual spelling;
+    raises ``InvalidPhoneNumber`` for what is not a phone number."""
+    return policy.is_opted_out(normalize_phone(phone))
 
 
 @transaction.atomic

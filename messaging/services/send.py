@@ -41,6 +41,7 @@ from messaging.services.status import replay_callbacks
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600          # Twilio's limit (21617)
+PACED = "paced: the sender's queue is full for now"   # not an error: its slot is send_after
 UNKNOWN_OUTCOME = ("the process sending it stopped before Twilio answered: check in the "
                    "Twilio console before sending again")
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
@@ -136,7 +137,7 @@ def _submit(message: SmsMessage) -> SmsMessage:
         pacing.wait_for_slot(twilio.sender(), message.segments or 1)
     except pacing.Throttled as exc:
         return _update(message, status=SmsStatus.RETRYING, send_after=exc.retry_at,
-                       error_message="paced: the sender's queue is full for now")
+                       error_message=PACED)
     try:
         submitted = twilio.send_message(to=message.phone, body=message.body,
                                         status_callback=status_callback_url())

@@ -144,3 +144,12 @@ def test_a_workflow_can_wait_for_the_reply_and_read_it(twilio, customer, client)
     instance.refresh_from_db()
     assert instance.status == "completed"
     assert instance.context["steps"]["reply"]["event"]["body"] == "Yes, Tuesday works"
+
+
+def test_a_text_paced_behind_others_reruns_at_its_slot_without_failing(twilio, customer,
+                                                                        settings):
+    settings.MESSAGING = {"sends_per_second": 0.01, "max_pacing_wait": 1.0}
+    SendSmsStep().run(step_run(customer.id, key="wf-1-a"))  # takes the sender's next 100 s
+    outcome = SendSmsStep().run(step_run(customer.id, key="wf-2-a"))
+    assert outcome.rerun_at is not None and "paced_until" in outcome.output
+    assert len(twilio.messages()) == 1

@@ -115,3 +115,9 @@ def test_an_unknown_source_is_refused():
 def test_a_bad_number_is_refused():
     with pytest.raises(InvalidPhoneNumber):
         opt_out(phone="not a number")
+
+
+def test_is_opted_out_accepts_any_spelling():
+    opt_out()
+    assert preferences.is_opted_out("(407) 555-0142")
+    assert not preferences.is_opted_out("407-555-0143")
