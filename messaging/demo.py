@@ -22,7 +22,7 @@ from messaging.policy import is_opted_out
 from messaging.services.send import send_sms
 
 DEMO_PHONE = "+14075550142"   # a fictional 555-01xx number
-DELIVERED = (SmsStatus.SENT, SmsStatus.DELIVERED, SmsStatus.UNDELIVERED, SmsStatus.FAILED)
+FINAL = (SmsStatus.DELIVERED, SmsStatus.UNDELIVERED, SmsStatus.FAILED, SmsStatus.BLOCKED)
 
 
 class DemoError(Exception):
@@ -60,7 +60,7 @@ def _wait_for_callbacks(message: SmsMessage, seconds: float) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         message.refresh_from_db()
-        if message.status in DELIVERED:
+        if message.status in FINAL:
             break
         time.sleep(0.2)  # the sandbox posts status callbacks from its own thread
     return message.status
