@@ -20,11 +20,16 @@ def _refused(status: int, reason: str) -> HttpResponse:
     return HttpResponse(reason, status=status, content_type="text/plain; charset=utf-8")
 
 
+# What MessagingResponse renders with no message, built once: most texts get no reply.
+EMPTY_TWIML = str(MessagingResponse())
+
+
 def twiml(reply: str) -> HttpResponse:
     """TwiML answering with ``reply`` (an empty ``<Response/>`` sends nothing)."""
+    if not reply:
+        return HttpResponse(EMPTY_TWIML, content_type="text/xml; charset=utf-8")
     response = MessagingResponse()
-    if reply:
-        response.message(reply)
+    response.message(reply)
     return HttpResponse(str(response), content_type="text/xml; charset=utf-8")
 
 
