@@ -3,16 +3,18 @@
     .venv/bin/python bench/webhook_load.py                    # rates 50, 100, 200, 400/s + max
     .venv/bin/python bench/webhook_load.py --rates 100 300 --seconds 5 --max-connections 16
 
-Starts gunicorn with the production config (deploy/gunicorn.conf.py) on a free loopback port
-against a fresh PostgreSQL database (``--database``, dropped and migrated first), serving the
-project plus one bare view (``bench/webhook_urls.py``: the full middleware stack, no database,
+Starts gunicorn with the production config (deploy/gunicorn.conf.py; worker recycling off, so
+the CPU accounting holds) on a free loopback port against a fresh PostgreSQL database
+(``--database``, dropped and migrated first), serving the project plus one bare view (``bench/webhook_urls.py``: the full middleware stack, no database,
 answers an empty TwiML). Then, for each view, it offers signed inbound-message POSTs at rising
 open-loop rates (each request has a scheduled send time; latency is measured from it, so a
 server that falls behind shows it), and finally as fast as ``--max-connections`` keep-alive
 connections allow. Every inbound message is unique (its own MessageSid) and correctly signed
 for the public URL; half come from numbers that are ServiceTitan contacts, so the customer
-lookup runs. It prints requests/second, p50/p99 latency and, per step, how many rows the
-database holds for the requests that were answered 200 — every one must be there.
+lookup runs. It prints requests/second, p50/p99 latency, the CPU time gunicorn and this
+database's PostgreSQL backends spent per request (from /proc; at low rates it is mostly the
+idle workers' own polling, so read it at "max"), and, per step, how many rows the database
+holds for the requests sent — every one must be there.
 
 The load generator runs in ``--processes`` processes on the same two cores as the server, so
 absolute figures understate what a dedicated server would do; the ratio to the bare view is
@@ -60,6 +62,8 @@ class StepResult:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     stored: int | None = None
+    server_cpu_ms: float = 0.0      # gunicorn's CPU time per answered request
+    database_cpu_ms: float = 0.0    # PostgreSQL's (this database's backends) per request
 
     @property
     def rps(self) -> float:
@@ -171,6 +175,30 @@ def run_step(view: str, label: str, port: int, step: int, rate: float | None,
 
 # --- the server and its database -----------------------------------------------------------
 
+def cpu_seconds(pids: list[str]) -> float:
+    """User + system CPU time of the processes, from /proc (Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen) -> list[str]:
+    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
+                              text=True).stdout.split()
+    return [str(server.pid), *children]
+
+
+def database_pids(url: str) -> list[str]:
+    name = url.rsplit("/", 1)[1]
+    return subprocess.run(["pgrep", "-f", f"postgres: .* {name} "], capture_output=True,
+                          text=True).stdout.split()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -208,7 +236,9 @@ def start_server(url: str, port: int, workers: int, threads: int | None,
     if threads:
         env["GUNICORN_THREADS"] = str(threads)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+        # No worker recycling during the run: a recycled worker takes its CPU count with it.
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--max-requests",
+         "0", "config.wsgi"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True)
     deadline = time.monotonic() + 60
@@ -227,14 +257,16 @@ def start_server(url: str, port: int, workers: int, threads: int | None,
 # --- the run -------------------------------------------------------------------------------
 
 def report(results: list[StepResult]) -> str:
-    lines = ["| view | offered | sent | 200 | errors | req/s | p50 ms | p99 ms | rows stored |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| view | offered | sent | 200 | errors | req/s | p50 ms | p99 ms | rows stored "
+             "| CPU ms/req (gunicorn + PostgreSQL) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         stored = "-" if r.stored is None else f"{r.stored}" + (" ✓" if r.stored == r.sent
                                                                else " MISSING")
         lines.append(f"| {r.view} | {r.label} | {r.sent} | {r.ok} | "
                      f"{sum(r.errors.values()) or 0} | {r.rps:.0f} | {r.pct(0.5):.1f} | "
-                     f"{r.pct(0.99):.1f} | {stored} |")
+                     f"{r.pct(0.99):.1f} | {stored} | {r.server_cpu_ms:.2f} + "
+                     f"{r.database_cpu_ms:.2f} |")
     return "\n".join(lines)
 
 
@@ -263,7 +295,13 @@ def main() -> int:
             for rate in [*args.rates, None]:
                 step += 1
                 label = f"{rate:.0f}/s" if rate else f"max ({args.max_connections} conns)"
+                before = (cpu_seconds(server_pids(server)),
+                          cpu_seconds(database_pids(args.database)))
                 result = run_step(view, label, port, step, rate, args, public)
+                after = (cpu_seconds(server_pids(server)),
+                         cpu_seconds(database_pids(args.database)))
+                result.server_cpu_ms = (after[0] - before[0]) * 1000 / max(result.ok, 1)
+                result.database_cpu_ms = (after[1] - before[1]) * 1000 / max(result.ok, 1)
                 if view == "webhook":
                     result.stored = stored_rows(args.database, step)
                 results.append(result)
@@ -283,7 +321,9 @@ def main() -> int:
           f"non-200 answers: {errors}; p50 at max: webhook {hook_max.pct(0.5):.1f} ms, bare "
           f"{bare_max.pct(0.5):.1f} ms")
     print(f"median of the webhook's per-step p50s: "
-          f"{statistics.median(r.pct(0.5) for r in webhook):.1f} ms")
+          f"{statistics.median(r.pct(0.5) for r in webhook):.1f} ms; CPU per request at max: "
+          f"webhook {hook_max.server_cpu_ms:.2f} + {hook_max.database_cpu_ms:.2f} ms, bare "
+          f"{bare_max.server_cpu_ms:.2f} ms")
     return 0 if lost == 0 and errors == 0 and ratio >= 0.5 else 1
 
 
