@@ -106,3 +106,14 @@ def test_undoing_a_review_opts_the_number_back_in(admin_client):
         reason="they meant stop by")
     case.refresh_from_db()
     assert not case.sms_opted_out and not case.needs_review
+
+
+def test_the_review_detail_page_answers(admin_client):
+    case = review_case()
+    page = admin_client.get(f"{REVIEW}{case.pk}/change/").content.decode()
+    assert 'free text: &quot;stop texting&quot;' in page
+
+
+def test_the_messaging_app_index_lists_its_pages(admin_client):
+    page = admin_client.get("/admin/messaging/").content.decode()
+    assert "SMS messages" in page and "Free-text opt-outs to review" in page
