@@ -5,8 +5,9 @@
 
 Starts gunicorn with the production config (deploy/gunicorn.conf.py; worker recycling off, so
 the CPU accounting holds) on a free loopback port against a fresh PostgreSQL database
-(``--database``, dropped and migrated first), serving the project plus one bare view (``bench/webhook_urls.py``: the full middleware stack, no database,
-answers an empty TwiML). Then, for each view, it offers signed inbound-message POSTs at rising
+(``--database``, dropped and migrated first), serving the project plus one bare view
+(``bench/webhook_urls.py``: the full middleware stack, no database, answers an empty TwiML).
+Then, for each view, it offers signed inbound-message POSTs at rising
 open-loop rates (each request has a scheduled send time; latency is measured from it, so a
 server that falls behind shows it), and finally as fast as ``--max-connections`` keep-alive
 connections allow. Every inbound message is unique (its own MessageSid) and correctly signed
