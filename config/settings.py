@@ -129,7 +129,9 @@ else:
 
 Q_CLUSTER = {
     "name": "perfectcatch",
-    "workers": env.int("Q_WORKERS", default=2),
+    # The workflow engine loop holds one worker slot and its next run waits in another (see
+    # workflows/tasks.py); the others take syncs, sends and admin-triggered jobs.
+    "workers": env.int("Q_WORKERS", default=4),
     # The workflow engine owns retries and backoff; the broker only redelivers a task whose
     # worker died, once, after `retry` seconds (which must exceed `timeout`).
     "timeout": env.int("Q_TIMEOUT", default=600),

@@ -21,7 +21,10 @@ from workflows.conditions import MISSING
 def changes_of(payload: Mapping[str, Any]) -> dict[str, Any]:
     """``{field: [old, new]}`` from the payload's ``changes``; a status_changed event's
     ``old_status``/``new_status`` count as a change of ``status``."""
-    changes = dict(payload.get("changes") or {})
+    if not isinstance(payload, Mapping):
+        return {}
+    changes = payload.get("changes")
+    changes = dict(changes) if isinstance(changes, Mapping) else {}
     if "status" not in changes and ("old_status" in payload or "new_status" in payload):
         changes["status"] = [payload.get("old_status"), payload.get("new_status")]
     return changes
@@ -38,7 +41,8 @@ class EntityFacts:
 
     @classmethod
     def for_event(cls, event) -> EntityFacts:
-        return cls(event.payload, event.entity_type, event.entity_id)
+        payload = event.payload if isinstance(event.payload, Mapping) else {}
+        return cls(payload, event.entity_type, event.entity_id)
 
     @classmethod
     def for_context(cls, context: Mapping[str, Any], entity_type: str,

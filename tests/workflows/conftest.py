@@ -32,7 +32,7 @@ FOLLOW_UP = {
                                    {"field": "total", "op": ">=", "value": 1000}]},
     "steps": [
         {"id": "wait", "type": "wait", "duration": "2d"},
-        {"id": "text", "type": "send_sms", "purpose": "marketing",
+        {"id": "text", "type": "test_text", "purpose": "marketing",
          "body": "Hi {{ customer.first_name }}, your estimate for ${{ entity.total }}"},
     ],
     "cancel_on": [{"event": "estimate.status_changed",

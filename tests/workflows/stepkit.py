@@ -1,8 +1,10 @@
 """Test-only step types. The test process registers them from conftest; worker subprocesses
 import them through ``tests/workflows/worker.py``.
 
-- ``send_sms`` (stand-in, only when messaging has not registered the real one): records the
-  rendered body in ``SENT``.
+- ``test_text``: a text message stand-in with ``send_sms``'s parameters; records the rendered
+  body in ``SENT`` (the engine tests use it, so they do not depend on messaging).
+- ``send_sms``: the same stand-in, registered only while messaging has not registered the
+  real one, so definitions naming ``send_sms`` (the standard ones) validate.
 - ``test_effect``: appends ``<idempotency key> <pid>`` to the file in ``$WF_TEST_EFFECTS``.
   With ``"dedupe": true`` it first looks for its key there and, when found, does nothing
   (the pattern a real side effect follows). With ``"block": true`` it then writes a line to
@@ -29,14 +31,18 @@ from workflows.templating import render
 SENT: list[dict] = []
 
 
-class StandInSms(StepType):
-    type = "send_sms"
+class RecordingText(StepType):
+    type = "test_text"
     side_effects = True
 
     def run(self, run: StepRun) -> StepOutcome:
         body = render(run.step["body"], run.context)
         SENT.append({"key": run.idempotency_key, "body": body, "entity": run.entity_id})
         return StepOutcome(output={"body": body})
+
+
+class StandInSms(RecordingText):
+    type = "send_sms"
 
 
 class EffectStep(StepType):
@@ -73,7 +79,7 @@ class FlakyStep(StepType):
 def register_all() -> list[str]:
     """Register the kit's types that are not registered yet; returns their names."""
     added = []
-    for cls in (StandInSms, EffectStep, FlakyStep):
+    for cls in (RecordingText, StandInSms, EffectStep, FlakyStep):
         if cls.type not in REGISTRY:
             REGISTRY[cls.type] = cls()
             added.append(cls.type)

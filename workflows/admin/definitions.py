@@ -68,7 +68,9 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         extra = {"step_types": sorted(REGISTRY), **(extra_context or {})}
         if definition is not None and definition.current_version_id:
             extra["preview"] = backtest(definition.content(), since=PREVIEW_WINDOW)
-            extra["versions"] = definition.versions.all()[:10]
+            extra["versions"] = definition.versions.annotate(n=Count("instances"))[:10]
+            extra["recent_matches"] = definition.event_matches.select_related(
+                "event").order_by("-id")[:10]
         return super().change_view(request, object_id, form_url, extra)
 
     def add_view(self, request, form_url="", extra_context=None):

@@ -98,7 +98,7 @@ def match_event(event: WorkflowEvent, definition: WorkflowDefinition, facts: Ent
         return match
     try:
         match.instance = start_instance(version=version, entity_type=event.entity_type,
-                                        entity_id=event.entity_id, payload=event.payload,
+                                        entity_id=event.entity_id, payload=facts.root,
                                         event=event, now=now)
     except IntegrityError:
         match.outcome, match.detail = refusal(event, definition)
@@ -126,6 +126,9 @@ def cancel_for_event(event: WorkflowEvent, facts: EntityFacts, now: datetime) ->
     """End the live instances whose version's ``cancel_on`` matches this event: same entity
     (scope ``entity``, the default) or same customer (scope ``customer``)."""
     live = WorkflowInstance.objects.filter(status__in=LIVE_STATUSES).select_related("version")
+    if connection.vendor == "postgresql":
+        # Only instances whose version cancels on this event type (jsonb containment).
+        live = live.filter(version__cancel_on__contains=[{"event": event.event_type}])
     candidates = list(live.filter(entity_type=event.entity_type, entity_id=event.entity_id))
     customer_id = int_id(event.payload.get("customer_id")) if isinstance(
         event.payload, dict) else None

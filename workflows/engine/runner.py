@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from workflows.engine.bulk import bulk_update
 from workflows.engine.steprun import ClaimLost, InstanceRun
 from workflows.models import (
     DUE_STATUSES,
@@ -95,7 +96,7 @@ class Runner:
             WorkflowAuditLog.objects.bulk_create([a for r in mine for a in r.audit])
             for run in mine:
                 run.instance.updated_at = now
-            WorkflowInstance.objects.bulk_update([r.instance for r in mine], INSTANCE_FIELDS)
+            bulk_update([r.instance for r in mine], INSTANCE_FIELDS)
         for run in runs:
             run.new_rows, run.done_rows, run.audit = [], [], []
         if len(runs) == 1 and runs[0].lost:
@@ -109,7 +110,7 @@ def sweep_stale_claims(now: datetime | None = None) -> int:
     now = now or timezone.now()
     swept = 0
     with transaction.atomic():
-        stale = WorkflowInstance.objects.select_for_update(skip_locked=True).filter(
+        stale = WorkflowInstance.objects.select_for_update(skip_locked=True, of=("self",)).filter(
             status=InstanceStatus.RUNNING, claim_expires_at__lt=now).select_related("version")
         for instance in stale:
             _requeue(instance, now)

@@ -27,7 +27,8 @@ class InstanceActionError(Exception):
 
 def _locked(instance_id: int) -> WorkflowInstance:
     try:
-        return WorkflowInstance.objects.select_for_update().select_related("version").get(
+        return WorkflowInstance.objects.select_for_update(of=("self",)).select_related(
+            "version").get(
             pk=instance_id)
     except WorkflowInstance.DoesNotExist:
         raise InstanceActionError(f"there is no workflow instance #{instance_id}") from None

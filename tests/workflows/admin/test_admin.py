@@ -83,6 +83,13 @@ def test_the_definition_page_previews_recent_matching_entities(admin_client, wor
     assert response.context["preview"].would_start == 1
 
 
+def test_the_definition_page_lists_what_recent_trigger_events_did(admin_client, world):
+    response = admin_client.get(reverse("admin:workflows_workflowdefinition_change",
+                                        args=[world.pk]))
+    assert sorted(m.outcome for m in response.context["recent_matches"]) == ["no_match",
+                                                                            "started"]
+
+
 def test_the_backtest_page_counts_would_be_instances(admin_client, world):
     url = reverse("admin:workflows_workflowdefinition_backtest", args=[world.pk])
     response = admin_client.get(url, {"since": "30d"})
@@ -146,3 +153,10 @@ def test_the_explain_form_redirects_to_the_entity(admin_client):
 def test_the_event_list_shows_the_matched_definitions(admin_client, world):
     response = admin_client.get(reverse("admin:workflows_workflowevent_changelist"))
     assert "Follow-up (instance started)" in response.content.decode()
+
+
+def test_the_switch_off_action_deactivates_definitions(admin_client, world):
+    admin_client.post(reverse("admin:workflows_workflowdefinition_changelist"),
+                      {"action": "switch_off", "_selected_action": [world.pk]})
+    world.refresh_from_db()
+    assert world.active is False and world.updated_by == "admin"

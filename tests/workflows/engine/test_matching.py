@@ -74,6 +74,20 @@ def test_a_sold_change_of_another_estimate_cancels_nothing(follow_up, drain):
     assert WorkflowInstance.objects.get().status == InstanceStatus.WAITING
 
 
+def test_a_customer_scoped_cancel_rule_ends_instances_of_the_same_customer(make_definition,
+                                                                         drain):
+    from tests.workflows.factories import JobFactory
+
+    make_definition(cancel_on=[{"event": "job.created", "scope": "customer"}])
+    emit(EstimateFactory(customer_id=4242), "estimate.created")
+    emit(EstimateFactory(customer_id=5151), "estimate.created")
+    drain()
+    emit(JobFactory(customer_id=4242), "job.created")
+    drain()
+    assert sorted(WorkflowInstance.objects.values_list("customer_id", "status")) == [
+        (4242, "cancelled"), (5151, "waiting")]
+
+
 def test_a_redelivered_event_starts_nothing_new(follow_up, drain):
     event = emit(EstimateFactory(), "estimate.created")
     drain()
@@ -139,3 +153,14 @@ def test_a_running_instance_keeps_the_version_it_started_with(follow_up, drain):
     instance = WorkflowInstance.objects.get()
     assert instance.version.number == 1 and len(instance.version.steps) == 2
     assert follow_up.versions.count() == 2
+
+
+def test_an_event_whose_payload_is_not_an_object_does_not_stall_the_queue(make_definition,
+                                                                          drain):
+    from workflows.events import Event, record_event
+
+    make_definition(trigger_conditions={})
+    record_event(Event("estimate.created", "estimate", 1, ["not", "an", "object"]))
+    emit(EstimateFactory(), "estimate.created")
+    assert drain().events == 2
+    assert WorkflowInstance.objects.count() == 2

@@ -129,6 +129,13 @@ def test_a_step_revisited_by_a_loop_gets_a_fresh_idempotency_key(make_definition
     assert keys == [f"wf-{instance.pk}-fx", f"wf-{instance.pk}-fx-2"]
 
 
+def test_a_loop_that_never_waits_fails_instead_of_holding_the_worker(make_definition, drain):
+    instance = started(make_definition, drain, [
+        {"id": "again", "type": "condition", "rule": {}, "then": "again"}])
+    assert instance.status == InstanceStatus.FAILED
+    assert "without waiting" in instance.last_error
+
+
 def test_a_claim_past_its_lease_is_requeued_and_its_running_step_marked_lost(follow_up):
     instance = _claimed_mid_step(follow_up)
     assert sweep_stale_claims(now=timezone.now() + timedelta(minutes=6)) == 1
@@ -167,7 +174,7 @@ def _claimed_mid_step(definition):
     WorkflowInstance.objects.filter(pk=instance.pk).update(
         status=InstanceStatus.RUNNING, claimed_by="dead-worker", current_step="text",
         claim_expires_at=timezone.now() + timedelta(minutes=5))
-    WorkflowStepRun.objects.create(instance=instance, step_id="text", step_type="send_sms",
+    WorkflowStepRun.objects.create(instance=instance, step_id="text", step_type="test_text",
                                    status=StepRunStatus.RUNNING, idempotency_key="k",
                                    worker="dead-worker", started_at=timezone.now())
     return instance

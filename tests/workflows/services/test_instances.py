@@ -51,7 +51,7 @@ def test_cancelling_an_unknown_instance_says_so():
 def test_an_opt_out_cancels_the_customers_instances_about_to_text(waiting):
     assert cancel_instances_for_customer(customer_id=4242, reason="opted out",
                                          actor="messaging",
-                                         only_pending_step_type="send_sms") == [waiting.pk]
+                                         only_pending_step_type="test_text") == [waiting.pk]
 
 
 def test_an_opt_out_leaves_instances_whose_next_step_is_not_a_text(make_definition, drain):
@@ -62,7 +62,7 @@ def test_an_opt_out_leaves_instances_whose_next_step_is_not_a_text(make_definiti
     drain()
     assert cancel_instances_for_customer(customer_id=4242, reason="opted out",
                                          actor="messaging",
-                                         only_pending_step_type="send_sms") == []
+                                         only_pending_step_type="test_text") == []
 
 
 def test_retry_runs_a_failed_instance_again_from_the_failed_step(failed, drain):

@@ -20,11 +20,18 @@ class Receiver:
         return json_response({"ok": status < 400, "seen": len(self.requests)}, status=status)
 
 
-@pytest.fixture
-def receiver():
+@pytest.fixture(scope="module")
+def receiver_server():
     app = Receiver()
     server = SandboxHTTPServer(("127.0.0.1", 0), app)
     server.start_in_thread()
     app.url = server.url
     yield app
     server.stop()
+
+
+@pytest.fixture
+def receiver(receiver_server):
+    receiver_server.requests.clear()
+    receiver_server.statuses.clear()
+    return receiver_server
