@@ -20,6 +20,10 @@ from sandbox.server import SandboxApp, start_sandbox
 from sandbox.twilio import TwilioSandbox
 from sandbox.twilio.signing import twilio_signature
 from servicetitan.models import Customer, CustomerContact, Location
+from workflows.engine import Worker
+from workflows.events import Event, record_event
+from workflows.models import WorkflowInstance
+from workflows.services import definition_save
 
 PUBLIC = "https://pc.example.com"
 CUSTOMER_PHONE = "+14075550142"
@@ -133,3 +137,14 @@ def unused_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_workflow(customer, steps) -> WorkflowInstance:
+    """An active definition with ``steps``, started for ``customer`` by a customer.created
+    event and run by the real engine until it parks or ends."""
+    definition_save(actor="test", data={"name": "Follow-up", "trigger_event": "customer.created",
+                                        "steps": steps, "active": True})
+    record_event(Event("customer.created", "customer", customer.id,
+                       payload={"id": customer.id, "customer_id": customer.id}))
+    Worker().drain()
+    return WorkflowInstance.objects.get()

@@ -10,11 +10,15 @@ from django.utils import timezone
 from messaging.models import SmsMessage, SmsStatus
 from messaging.services import preferences
 from messaging.steps import SendSmsStep
-from tests.messaging.conftest import CUSTOMER_PHONE, ContactFactory, inbound_params, signed_post
+from tests.messaging.conftest import (
+    CUSTOMER_PHONE,
+    ContactFactory,
+    inbound_params,
+    signed_post,
+    start_workflow,
+)
 from workflows.engine import Worker
-from workflows.events import Event, record_event
 from workflows.models import WorkflowInstance
-from workflows.services import definition_save
 from workflows.steps.base import REGISTRY, PermanentStepError, StepRun, TransientStepError
 
 pytestmark = pytest.mark.django_db
@@ -99,15 +103,6 @@ def test_an_entity_without_a_customer_fails_the_step(db):
 
 
 # --- inside the engine -------------------------------------------------------------------
-
-def start_workflow(customer, steps) -> WorkflowInstance:
-    definition_save(actor="test", data={"name": "Follow-up", "trigger_event": "customer.created",
-                                        "steps": steps, "active": True})
-    record_event(Event("customer.created", "customer", customer.id,
-                       payload={"id": customer.id, "customer_id": customer.id}))
-    Worker().drain()
-    return WorkflowInstance.objects.get()
-
 
 def test_stop_cancels_a_workflow_whose_next_step_is_a_text(twilio, customer, client):
     instance = start_workflow(customer, [{"id": "wait", "type": "wait", "duration": "2d"},

@@ -9,8 +9,7 @@ from django.utils import timezone
 from messaging.models import Direction, SmsMessage, SmsStatus
 from messaging.services import received
 from messaging.services.inbound import parse_inbound
-from tests.messaging.conftest import CUSTOMER_PHONE, inbound_params
-from tests.messaging.test_steps import start_workflow
+from tests.messaging.conftest import CUSTOMER_PHONE, inbound_params, start_workflow
 from workflows.events import NOTIFY_CHANNEL
 from workflows.models import WorkflowEvent, WorkflowInstance
 
