@@ -129,8 +129,8 @@ else:
 
 Q_CLUSTER = {
     "name": "perfectcatch",
-    # One worker slot is mostly held by the workflow engine loop (a task that runs ~55 s each
-    # minute); the others take syncs, sends and admin-triggered jobs.
+    # The workflow engine loop holds one worker slot and its next run waits in another (see
+    # workflows/tasks.py); the others take syncs, sends and admin-triggered jobs.
     "workers": env.int("Q_WORKERS", default=4),
     # The workflow engine owns retries and backoff; the broker only redelivers a task whose
     # worker died, once, after `retry` seconds (which must exceed `timeout`).

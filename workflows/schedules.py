@@ -3,7 +3,7 @@
 from config.schedules import ScheduleSpec
 
 SCHEDULES = [
-    # The worker runs ~55 s of every minute: LISTEN/NOTIFY makes it react within
-    # milliseconds; the schedule only makes sure one is always running.
+    # One run listens (LISTEN/NOTIFY: it reacts within milliseconds) while the next waits
+    # for the lock to take over; the schedule only makes sure one is always running.
     ScheduleSpec(name="workflows-worker", func="workflows.tasks.run_worker", minutes=1),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from sandbox.twilio.app import TwilioOptions
 
 API_VERSION = "2010-04-01"
+PROCESS_SALT = secrets.token_hex(8)
 MAX_BODY = 1600
 E164 = re.compile(r"\+[1-9]\d{7,14}\Z")
 
@@ -138,7 +140,10 @@ class MessageStore:
         self._messages: dict[str, dict[str, Any]] = {}
         self._inbound: list[dict[str, str]] = []
         self._opted_out: set[str] = set()
-        self._rng = Random("twilio-sandbox")  # sids are reproducible from a reset
+        # Reproducible from a reset within one process; different in every process, as
+        # Twilio's never repeat: a restarted sandbox must not hand out SIDs that a database
+        # kept from the last run already holds (the receiver deduplicates on them).
+        self._rng = Random(f"twilio-sandbox-{PROCESS_SALT}")
         self._lock = threading.Lock()
 
     def now(self) -> str:

@@ -1,3 +1,5 @@
+import threading
+
 import psycopg
 import pytest
 from django.db import connection
@@ -21,9 +23,21 @@ def test_a_run_while_another_session_holds_the_lock_is_skipped():
     other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
     try:
         other.execute("SELECT pg_advisory_lock(hashtext(%s))", [LOCK_NAME])
-        assert run_worker(seconds=0.1) == "skipped: another workflow worker run holds the lock"
+        assert run_worker(seconds=0.1, wait=0.2) == (
+            "skipped: another workflow worker run holds the lock")
     finally:
         other.close()
+
+
+def test_a_waiting_run_takes_over_as_soon_as_the_holder_lets_go(follow_up):
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    other.execute("SELECT pg_advisory_lock(hashtext(%s))", [LOCK_NAME])
+    emit(EstimateFactory(), "estimate.created")
+    # The holder lets go while this run is waiting for the lock (a timer, not a sleep in the
+    # test: the run itself blocks until the lock is free).
+    threading.Timer(0.3, other.close).start()
+    outcome = run_worker(seconds=0.2, wait=30)
+    assert outcome.startswith("ran 0.2s: 1 events, 1 instances started")
 
 
 def test_the_lock_is_released_after_a_run():

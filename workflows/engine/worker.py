@@ -3,7 +3,7 @@ NOTIFY (PostgreSQL: sent on commit of new events and newly due instances), the n
 or the poll interval — whichever comes first. On SQLite it polls.
 
 ``Worker.drain()`` is ``manage.py workflows_run --once``; ``Worker.run()`` is the foreground
-worker and the django-q2 task (which runs it for ~55 s a minute).
+worker and the django-q2 task (runs of 240 s handing over to each other, see tasks.py).
 """
 
 from __future__ import annotations

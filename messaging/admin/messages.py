@@ -1,0 +1,83 @@
+"""Texts in the admin: the list (filter by status and direction), and conversations — one
+thread per phone number, in and out, oldest first."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from messaging.models import CommunicationPreference, Direction, SmsMessage
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "arrow", "conversation_link", "status", "excerpt",
+                    "customer_id", "error_code")
+    list_filter = ("status", "direction", "purpose", "intent")
+    search_fields = ("phone", "sid", "idempotency_key", "body")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    readonly_fields = [f.name for f in SmsMessage._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # texts are sent by workflows and services, never typed in here
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="")
+    def arrow(self, obj: SmsMessage) -> str:
+        return "← in" if obj.direction == Direction.INBOUND else "→ out"
+
+    @admin.display(description="phone", ordering="phone")
+    def conversation_link(self, obj: SmsMessage) -> str:
+        url = reverse("admin:messaging_smsmessage_conversation", args=[obj.phone])
+        return format_html('<a href="{}">{}</a>', url, obj.phone)
+
+    @admin.display(description="text")
+    def excerpt(self, obj: SmsMessage) -> str:
+        return obj.body if len(obj.body) <= 60 else obj.body[:57] + "…"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("conversations/", view(self.conversations_view),
+                 name="messaging_smsmessage_conversations"),
+            path("conversations/<str:phone>/", view(self.conversation_view),
+                 name="messaging_smsmessage_conversation"),
+            *super().get_urls(),
+        ]
+
+    def conversations_view(self, request: HttpRequest) -> TemplateResponse:
+        """One row per phone number: last activity, counts; searchable by number."""
+        threads = SmsMessage.objects.values("phone").annotate(
+            last_at=Max("created_at"), total=Count("id"),
+            inbound=Count("id", filter=Q(direction=Direction.INBOUND))).order_by("-last_at")
+        query = request.GET.get("q", "").strip()
+        if query:
+            threads = threads.filter(phone__icontains=query)
+        page = Paginator(threads, 50).get_page(request.GET.get("page"))
+        opted_out = set(CommunicationPreference.objects.filter(
+            phone__in=[t["phone"] for t in page], sms_opted_out=True).values_list("phone",
+                                                                                  flat=True))
+        return TemplateResponse(request, "admin/messaging/smsmessage/conversations.html", {
+            **self.admin_site.each_context(request), "title": "Conversations", "page": page,
+            "opts": self.model._meta, "query": query, "opted_out": opted_out})
+
+    def conversation_view(self, request: HttpRequest, phone: str) -> TemplateResponse:
+        thread = list(SmsMessage.objects.filter(phone=phone).order_by("-created_at", "-id")[:500])
+        thread.reverse()  # the latest 500, oldest first
+        preference = CommunicationPreference.objects.filter(phone=phone).first()
+        return TemplateResponse(request, "admin/messaging/smsmessage/conversation.html", {
+            **self.admin_site.each_context(request), "title": f"Conversation with {phone}",
+            "phone": phone, "thread": thread, "preference": preference,
+            "opts": self.model._meta,
+            "customer_ids": sorted({m.customer_id for m in thread if m.customer_id})})

@@ -1,0 +1,8 @@
+"""Messaging's django-q2 schedules (installed by ``manage.py install_schedules``)."""
+
+from config.schedules import ScheduleSpec
+
+SCHEDULES = [
+    ScheduleSpec(name="messaging-send-due", func="messaging.tasks.send_due_messages",
+                 minutes=1),
+]

@@ -1,0 +1,116 @@
+"""Storing an ordinary inbound text (no keyword) — the webhook's hot path.
+
+``store_received`` writes the ``sms_messages`` row, linked to the customer whose ServiceTitan
+contact has the number, and its ``sms.received`` workflow event, atomically, deduplicated on
+MessageSid. On PostgreSQL that is one statement (one round trip, its own transaction): the
+contact lookup, the message insert (``ON CONFLICT (sid) DO NOTHING``: a redelivery inserts
+nothing and so emits nothing), the event insert and the ``NOTIFY`` that wakes the workflow
+workers on commit. Elsewhere (the embedded SQLite default) the ORM does the same in a
+transaction, through ``workflows.events.record_event``.
+
+The NOTIFY is sent only when something listens for ``sms.received``: an instance waiting for
+it, or an active definition that starts on it or is cancelled by it. PostgreSQL serialises
+the commits of all transactions that notified (a global lock), which cost the webhook about
+40 % of its throughput in ``bench/webhook_load.py``; the NOTIFY only saves latency, since
+the event is in the outbox either way and a worker finds it at its next poll.
+
+The statement writes ``workflow_events`` rows itself; ``test_received`` checks they equal what
+``record_events`` writes, so a change to that table shows up there.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, connection, transaction
+
+from messaging import selectors
+from messaging.models import Direction, SmsMessage, SmsStatus
+from messaging.phones import mirror_spellings
+from workflows.events import Event, record_event
+
+if TYPE_CHECKING:
+    from messaging.services.inbound import Inbound
+
+# The literal values are the enums' (test_received checks): a plain string, no formatting.
+_STORE = """
+WITH contact AS (
+    SELECT customer_id FROM st_customer_contacts
+    WHERE type = ANY(%(types)s) AND value = ANY(%(spellings)s)
+    ORDER BY active DESC, modified_on DESC NULLS LAST, id LIMIT 1),
+message AS (
+    INSERT INTO sms_messages (direction, sid, from_number, to_number, phone, body, segments,
+        purpose, status, error_message, customer_id, workflow_step_id, intent, attempts, raw,
+        created_at, updated_at, received_at)
+    VALUES ('inbound', %(sid)s, %(from)s, %(to)s, %(phone)s, %(body)s,
+        %(segments)s, '', 'received', '', (SELECT customer_id FROM contact), '', '',
+        0, %(raw)s, %(now)s, %(now)s, %(now)s)
+    ON CONFLICT (sid) DO NOTHING
+    RETURNING id, customer_id),
+event AS (
+    INSERT INTO workflow_events (event_type, entity_type, entity_id, payload, source,
+        created_at)
+    SELECT 'sms.received', CASE WHEN customer_id IS NULL THEN 'phone' ELSE 'customer' END,
+        COALESCE(customer_id::text, %(phone)s),
+        jsonb_build_object('phone', %(phone)s::text, 'body', %(body)s::text,
+            'customer_id', customer_id, 'message_id', id, 'to', %(to)s::text,
+            'media', %(media)s::int),
+        'twilio', %(now)s
+    FROM message RETURNING id)
+SELECT message.id, message.customer_id,
+       (SELECT count(pg_notify('workflows', '')) FROM event WHERE EXISTS (
+            SELECT 1 FROM workflow_instances
+            WHERE status = 'waiting' AND wait_event_type = 'sms.received')
+        OR EXISTS (
+            SELECT 1 FROM workflow_definitions WHERE active AND (
+                trigger_event = 'sms.received'
+                OR cancel_on @> '[{"event": "sms.received"}]'::jsonb)))
+FROM message
+"""
+
+
+@dataclass(frozen=True)
+class Stored:
+    message_id: int
+    customer_id: int | None
+
+
+def store_received(inbound: Inbound, phone: str, now: datetime) -> Stored | None:
+    """Store the text and emit ``sms.received``; None when this MessageSid was stored before.
+    ``phone`` is the sender in E.164, or the raw From when it is not a phone number."""
+    if connection.vendor == "postgresql":
+        return _store_in_one_statement(inbound, phone, now)
+    return _store_with_the_orm(inbound, phone, now)
+
+
+def _store_in_one_statement(inbound: Inbound, phone: str, now: datetime) -> Stored | None:
+    spellings = mirror_spellings(phone) if phone.startswith("+") else []
+    with connection.cursor() as cursor:
+        cursor.execute(_STORE, {
+            "types": list(selectors.PHONE_TYPES), "spellings": spellings, "sid": inbound.sid,
+            "from": inbound.from_, "to": inbound.to, "phone": phone, "body": inbound.body,
+            "segments": inbound.segments, "media": inbound.media,
+            "raw": json.dumps(inbound.raw), "now": now})
+        row = cursor.fetchone()
+    return Stored(row[0], row[1]) if row else None
+
+
+def _store_with_the_orm(inbound: Inbound, phone: str, now: datetime) -> Stored | None:
+    customer_id = selectors.customer_for_phone(phone) if phone.startswith("+") else None
+    try:
+        with transaction.atomic():
+            message = SmsMessage.objects.create(
+                direction=Direction.INBOUND, sid=inbound.sid, from_number=inbound.from_,
+                to_number=inbound.to, phone=phone, body=inbound.body, segments=inbound.segments,
+                status=SmsStatus.RECEIVED, customer_id=customer_id, raw=inbound.raw,
+                received_at=now)
+            entity = ("customer", customer_id) if customer_id else ("phone", phone)
+            record_event(Event("sms.received", *entity, source="twilio", payload={
+                "phone": phone, "body": inbound.body, "customer_id": customer_id,
+                "message_id": message.pk, "to": inbound.to, "media": inbound.media}))
+    except IntegrityError:
+        return None
+    return Stored(message.pk, customer_id)
