@@ -8,3 +8,10 @@ class GHLConfig(AppConfig):
     def ready(self) -> None:
         # The ghl_push_estimate and ghl_update_opportunity workflow steps register on import.
         from ghl import steps  # noqa: F401
+        from ghl.services import apply, dnd
+        from messaging.hooks import on_preference_change
+
+        # SMS DND both ways: GHL webhooks opt phones out here; opt-outs here reach GHL.
+        if dnd.mirror_from_ghl not in apply.CONTACT_LISTENERS:
+            apply.CONTACT_LISTENERS.append(dnd.mirror_from_ghl)
+        on_preference_change(dnd.on_preference_change)

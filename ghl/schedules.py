@@ -1,8 +1,9 @@
 """The GHL sync every 15 minutes (webhooks bring changes in at once; the sync catches what
-they missed)."""
+they missed), and the SMS DND reconciliation (the opt-out hook is at-most-once)."""
 
 from config.schedules import ScheduleSpec
 
 SCHEDULES = [
     ScheduleSpec(name="ghl-sync", func="ghl.tasks.sync_all", minutes=15),
+    ScheduleSpec(name="ghl-dnd-reconcile", func="ghl.tasks.reconcile_sms_dnd", minutes=15),
 ]

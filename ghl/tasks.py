@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ghl.services import dnd
 from ghl.services.sync import sync
 
 
@@ -9,3 +10,13 @@ def sync_all() -> dict[str, str]:
     """The scheduled run: every resource, contacts from their watermark. A resource still
     being synced by an earlier run is skipped ("busy")."""
     return {entry.resource: str(entry.status) for entry in sync()}
+
+
+def mirror_sms_preference(phone: str, opted_out: bool) -> list[str]:
+    """An opt-out or opt-in made here, onto the GHL contacts with that phone."""
+    return dnd.set_sms_dnd(phone, opted_out)
+
+
+def reconcile_sms_dnd() -> int:
+    """What the preference hook may have missed (it is at-most-once)."""
+    return dnd.reconcile()

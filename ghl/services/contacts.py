@@ -4,6 +4,9 @@ location's duplicate rule, email then phone) and mirrored into ``ghl_contacts``.
 
 SMS DND is only ever switched on from here (a ServiceTitan "do not text" number, or one opted
 out here): never off, so a DND set in GHL is not undone by a push.
+
+Phones go to GHL in E.164. A number we could never text (a toll-free line, say) is still the
+customer's number, so GHL gets it too when it is a plain North American number.
 """
 
 from __future__ import annotations
@@ -17,13 +20,18 @@ from ghl.client import GHLClient
 from ghl.models import GHLContact
 from ghl.services.records import contact_row, parse_time
 from ghl.upsert import upsert
+from messaging.phones import try_normalize
+from messaging.policy import is_opted_out
 from servicetitan import models as st
 
 PHONE_TYPES = ("MobilePhone", "Phone")  # in order of preference
 
 
 def e164(value: str) -> str | None:
-    """A North American number in E.164, or None when it is not one (GHL then gets none)."""
+    """The number in E.164, or None when it is not a phone number (GHL then gets none)."""
+    texted = try_normalize(value)
+    if texted:
+        return texted
     digits = re.sub(r"\D", "", value or "")
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
@@ -48,7 +56,7 @@ def contact_body(customer: st.Customer, location_id: str) -> dict[str, Any]:
         "companyName": customer.name if customer.type == "Commercial" else None,
         "source": "ServiceTitan",
     }
-    if phones and phones[0].do_not_text:
+    if phones and (phones[0].do_not_text or is_opted_out(body["phone"])):
         body["dndSettings"] = {"SMS": {"status": "active", "message": "do not text "
                                                                      "(ServiceTitan)"}}
     return {k: v for k, v in body.items() if v is not None}
