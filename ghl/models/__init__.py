@@ -5,6 +5,7 @@ from ghl.models.mirror import GHLContact, GHLOpportunity, GHLPipeline, GHLPipeli
 from ghl.models.push import (
     ST_ESTIMATE_STATUSES,
     EstimateOpportunity,
+    EstimateToPush,
     OpportunityStatus,
     StageMapping,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "ST_ESTIMATE_STATUSES",
     "Employee",
     "EstimateOpportunity",
+    "EstimateToPush",
     "GHLContact",
     "GHLOpportunity",
     "GHLPipeline",

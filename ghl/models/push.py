@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ghl.models.mirror import GHLOpportunity, GHLPipeline, GHLPipelineStage
+from servicetitan import models as st
 
 # The ServiceTitan estimate statuses, each with the GHL opportunity status it means by default.
 ST_ESTIMATE_STATUSES = {"Open": "open", "Sold": "won", "Dismissed": "lost"}
@@ -85,3 +86,13 @@ class StageMapping(models.Model):
     def clean(self) -> None:
         if self.stage_id and self.pipeline_id and self.stage.pipeline_id != self.pipeline_id:
             raise ValidationError({"stage": f"{self.stage} is not a stage of {self.pipeline}"})
+
+
+class EstimateToPush(st.Estimate):
+    """ServiceTitan estimates as the GHL admin lists them (with their push state and the
+    "push to GHL" action). A proxy: no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "estimate (push to GHL)"
+        verbose_name_plural = "estimates (push to GHL)"

@@ -67,3 +67,18 @@ def employee_for(st_id: int) -> Employee:
     return Employee.objects.get_or_create(
         st_kind=Employee.Kind.UNKNOWN, st_id=st_id,
         defaults={"name": f"ServiceTitan person {st_id}"})[0]
+
+
+def assign_ghl_user(*, employee: Employee, user: GHLUser | None) -> Employee:
+    """Staff's choice (a user, or deliberately none): kept by every later automatic match."""
+    employee.ghl_user, employee.match = user, Employee.Match.STAFF
+    employee.save(update_fields=["ghl_user", "match", "updated_at"])
+    return employee
+
+
+def forget_staff_choice(employee_ids: list[int]) -> dict[str, int]:
+    """Let email matching decide again for these people; returns ``match_employees``'s
+    counts."""
+    Employee.objects.filter(id__in=employee_ids, match=Employee.Match.STAFF).update(
+        match=Employee.Match.NONE, ghl_user=None)
+    return match_employees()

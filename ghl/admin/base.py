@@ -1,0 +1,48 @@
+"""Shared admin pieces: read-only pages for mirrored data and an action factory that calls a
+service per selected row and reports what happened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Vendor data and logs: looked at, never edited here (the services write them)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def per_row_action(name: str, label: str, call: Callable[[Model], str],
+                   errors: tuple[type[Exception], ...]) -> Callable:
+    """An action running ``call(row)`` for each selected row; ``call`` returns a line for
+    the report, ``errors`` are reported per row instead of stopping the others."""
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        done, failed = [], []
+        for row in queryset:
+            try:
+                done.append(call(row))
+            except errors as exc:
+                failed.append(f"{row.pk}: {exc}")
+        if done:
+            modeladmin.message_user(request, f"{len(done)} done: " + "; ".join(done[:10]),
+                                    messages.SUCCESS)
+        if failed:
+            modeladmin.message_user(request, f"{len(failed)} failed: " + "; ".join(failed[:10]),
+                                    messages.ERROR)
+
+    action.short_description = label
+    action.__name__ = name
+    return action

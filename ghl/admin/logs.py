@@ -1,0 +1,38 @@
+"""Bookkeeping in the admin: the webhook log (with "apply again") and the sync runs."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from ghl.admin.base import ReadOnlyAdmin, per_row_action
+from ghl.models import SyncLog, WebhookDelivery
+from ghl.services.webhooks import apply_delivery
+
+
+class NotAccepted(Exception):
+    pass
+
+
+def _apply_again(delivery: WebhookDelivery) -> str:
+    if delivery.verdict != WebhookDelivery.Verdict.ACCEPTED:
+        raise NotAccepted(f"{delivery.get_verdict_display()} deliveries are never applied")
+    return f"{delivery.pk} {apply_delivery(delivery).status}"
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "event_type", "record_id", "verdict", "signature", "status",
+                    "error", "webhook_id")
+    list_filter = ("verdict", "status", "event_type", "signature")
+    search_fields = ("=webhook_id", "=record_id")
+    date_hierarchy = "received_at"
+    actions = [per_row_action("apply_again", "Apply again", _apply_again, (NotAccepted,))]
+
+
+@admin.register(SyncLog)
+class SyncLogAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "resource", "status", "full", "pages", "fetched", "written",
+                    "finished_at", "error")
+    list_filter = ("status", "resource")
+    search_fields = ("=run_id",)
+    date_hierarchy = "started_at"

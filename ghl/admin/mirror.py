@@ -1,0 +1,81 @@
+"""The GHL mirror in the admin: contacts, opportunities (with their estimate), pipelines with
+their stages, users. Read-only: GHL is the source; the sync and the webhooks write these."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from ghl.admin.base import ReadOnlyAdmin
+from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
+
+
+@admin.register(GHLContact)
+class GHLContactAdmin(ReadOnlyAdmin):
+    list_display = ("name", "email", "phone", "dnd", "sms_dnd", "st_customer_id",
+                    "date_updated", "deleted")
+    list_filter = ("dnd", "sms_dnd", "deleted", "source")
+    search_fields = ("name", "email", "phone", "=id", "=st_customer_id")
+    ordering = ("-date_updated",)
+
+
+@admin.register(GHLOpportunity)
+class GHLOpportunityAdmin(ReadOnlyAdmin):
+    list_display = ("name", "status", "stage", "monetary_value", "assigned", "estimate",
+                    "date_updated", "deleted")
+    list_filter = ("status", "deleted", "pipeline_id")
+    search_fields = ("name", "=id", "=contact_id")
+    list_select_related = ("estimate_link",)
+    ordering = ("-date_updated",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Names of stages and users in the same query (no lookup per row).
+        stages = GHLPipelineStage.objects.filter(id=OuterRef("pipeline_stage_id"))
+        users = GHLUser.objects.filter(id=OuterRef("assigned_to"))
+        return super().get_queryset(request).annotate(
+            stage_name=Subquery(stages.values("name")[:1]),
+            assigned_name=Subquery(users.values("name")[:1]))
+
+    @admin.display(description="stage", ordering="stage_name")
+    def stage(self, obj: GHLOpportunity) -> str:
+        return getattr(obj, "stage_name", None) or obj.pipeline_stage_id
+
+    @admin.display(description="assigned to", ordering="assigned_name")
+    def assigned(self, obj: GHLOpportunity) -> str:
+        return getattr(obj, "assigned_name", None) or obj.assigned_to or "—"
+
+    @admin.display(description="estimate")
+    def estimate(self, obj: GHLOpportunity) -> str:
+        link = getattr(obj, "estimate_link", None)
+        if link is None:
+            return "—"
+        url = reverse("admin:ghl_estimateopportunity_change", args=[link.pk])
+        return format_html('<a href="{}">estimate {}</a>', url, link.estimate_id)
+
+
+class StageInline(admin.TabularInline):
+    model = GHLPipelineStage
+    fields = ("name", "position", "id", "active")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("position",)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(GHLPipeline)
+class GHLPipelineAdmin(ReadOnlyAdmin):
+    list_display = ("name", "id", "active", "synced_at")
+    inlines = [StageInline]
+
+
+@admin.register(GHLUser)
+class GHLUserAdmin(ReadOnlyAdmin):
+    list_display = ("name", "email", "role", "active", "synced_at")
+    list_filter = ("active", "role")
+    search_fields = ("name", "email", "=id")

@@ -1,0 +1,54 @@
+"""The employee mapping: each ServiceTitan technician or employee and their GHL user.
+Unmatched people come first; staff pick a user (or none) and that choice is kept."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from ghl.models import Employee, GHLUser
+from ghl.services.staff import assign_ghl_user, forget_staff_choice
+
+
+class EmployeeForm(forms.ModelForm):
+    class Meta:
+        model = Employee
+        fields = ("ghl_user",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "ghl_user" in self.fields:
+            self.fields["ghl_user"].queryset = GHLUser.objects.filter(active=True)
+
+
+@admin.register(Employee)
+class EmployeeAdmin(admin.ModelAdmin):
+    form = EmployeeForm
+    list_display = ("name", "st_kind", "st_id", "email", "ghl_user", "match", "active")
+    list_editable = ("ghl_user",)
+    list_filter = ("match", "st_kind", "active")
+    search_fields = ("name", "email", "=st_id", "ghl_user__name", "ghl_user__email")
+    list_select_related = ("ghl_user",)
+    readonly_fields = ("st_kind", "st_id", "name", "email", "active", "match", "created_at",
+                       "updated_at")
+    fields = ("name", "st_kind", "st_id", "email", "active", "ghl_user", "match")
+    actions = ["match_by_email"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # rows come from the ServiceTitan mirror
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs):
+        return EmployeeForm
+
+    def save_model(self, request: HttpRequest, obj: Employee, form, change: bool) -> None:
+        if "ghl_user" in form.changed_data:
+            assign_ghl_user(employee=obj, user=form.cleaned_data["ghl_user"])
+
+    @admin.action(description="Let email matching decide again")
+    def match_by_email(self, request: HttpRequest, queryset: QuerySet) -> None:
+        counts = forget_staff_choice(list(queryset.values_list("id", flat=True)))
+        self.message_user(request, f"{counts['matched']} matched by email, "
+                                   f"{counts['unmatched']} unmatched, {counts['staff']} set by "
+                                   f"staff.", messages.SUCCESS)
