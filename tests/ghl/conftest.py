@@ -179,3 +179,13 @@ def drain(db):
     from workflows.engine import Worker
 
     return lambda: Worker(name="ghl-test-worker", poll_interval=0.1).drain()
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
