@@ -22,11 +22,27 @@ class GHLContactAdmin(ReadOnlyAdmin):
     ordering = ("-date_updated",)
 
 
+class PipelineFilter(admin.SimpleListFilter):
+    title = "pipeline"
+    parameter_name = "pipeline"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return list(GHLPipeline.objects.values_list("id", "name"))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(pipeline_id=self.value()) if self.value() else queryset
+
+
+def user_name(column: str) -> Subquery:
+    """The GHL user's name for a user-id column, in the list's own query."""
+    return Subquery(GHLUser.objects.filter(id=OuterRef(column)).values("name")[:1])
+
+
 @admin.register(GHLOpportunity)
 class GHLOpportunityAdmin(ReadOnlyAdmin):
     list_display = ("name", "status", "stage", "monetary_value", "assigned", "estimate",
                     "date_updated", "deleted")
-    list_filter = ("status", "deleted", "pipeline_id")
+    list_filter = ("status", PipelineFilter, "deleted")
     search_fields = ("name", "=id", "=contact_id")
     list_select_related = ("estimate_link",)
     ordering = ("-date_updated",)
@@ -34,10 +50,8 @@ class GHLOpportunityAdmin(ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Names of stages and users in the same query (no lookup per row).
         stages = GHLPipelineStage.objects.filter(id=OuterRef("pipeline_stage_id"))
-        users = GHLUser.objects.filter(id=OuterRef("assigned_to"))
         return super().get_queryset(request).annotate(
-            stage_name=Subquery(stages.values("name")[:1]),
-            assigned_name=Subquery(users.values("name")[:1]))
+            stage_name=Subquery(stages.values("name")[:1]), assigned_name=user_name("assigned_to"))
 
     @admin.display(description="stage", ordering="stage_name")
     def stage(self, obj: GHLOpportunity) -> str:

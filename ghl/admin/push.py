@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
 from ghl.admin.base import ReadOnlyAdmin, per_row_action
+from ghl.admin.mirror import user_name
 from ghl.models import EstimateOpportunity, EstimateToPush, GHLPipelineStage, StageMapping
 from ghl.services.plan import PushError
 from ghl.services.push import ghl_push_estimate
+from servicetitan import models as st
 
 
 def _push(estimate_id: int) -> str:
@@ -27,14 +31,35 @@ push_links = per_row_action("push_again", "Push again to GHL",
                             lambda link: _push(link.estimate_id), (PushError,))
 
 
+class PushStateFilter(admin.SimpleListFilter):
+    title = "in GHL"
+    parameter_name = "in_ghl"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("none", "not pushed"), *EstimateOpportunity.State.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "none":
+            return queryset.filter(ghl_link__isnull=True)
+        return queryset.filter(ghl_link__state=self.value()) if self.value() else queryset
+
+
 @admin.register(EstimateToPush)
 class EstimateToPushAdmin(ReadOnlyAdmin):
-    list_display = ("id", "name", "status", "total", "customer_id", "sold_by_id", "ghl_state")
-    list_filter = ("status", "active")
+    list_display = ("id", "name", "status", "total", "customer", "sold_by_id", "ghl_state")
+    list_filter = ("status", PushStateFilter, "active")
     search_fields = ("=id", "name", "=customer_id")
     list_select_related = ("ghl_link",)
     actions = [push_estimates]
     ordering = ("-modified_on", "-id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        customers = st.Customer.objects.filter(id=OuterRef("customer_id")).values("name")[:1]
+        return super().get_queryset(request).annotate(customer_name=Subquery(customers))
+
+    @admin.display(description="customer", ordering="customer_name")
+    def customer(self, obj: EstimateToPush) -> str:
+        return getattr(obj, "customer_name", None) or str(obj.customer_id or "—")
 
     @admin.display(description="in GHL")
     def ghl_state(self, obj: EstimateToPush) -> str:
@@ -48,11 +73,18 @@ class EstimateToPushAdmin(ReadOnlyAdmin):
 @admin.register(EstimateOpportunity)
 class EstimateOpportunityAdmin(ReadOnlyAdmin):
     list_display = ("estimate_id", "opportunity_link", "state", "pushed_status", "pushed_value",
-                    "assigned_to", "pushes", "pushed_at", "last_error")
+                    "assigned", "pushes", "pushed_at", "last_error")
     list_filter = ("state", "pushed_status")
     search_fields = ("=estimate__id", "=opportunity__id", "opportunity__name")
     list_select_related = ("opportunity",)
     actions = [push_links]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(assigned_name=user_name("assigned_to"))
+
+    @admin.display(description="assigned to", ordering="assigned_name")
+    def assigned(self, obj: EstimateOpportunity) -> str:
+        return getattr(obj, "assigned_name", None) or obj.assigned_to or "—"
 
     @admin.display(description="opportunity")
     def opportunity_link(self, obj: EstimateOpportunity) -> str:

@@ -39,6 +39,9 @@ class EmployeeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # rows come from the ServiceTitan mirror
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # the next match would bring the row back
+
     def get_changelist_form(self, request: HttpRequest, **kwargs):
         return EmployeeForm
 

@@ -50,20 +50,20 @@ class WebhookDelivery(models.Model):
     """Each POST to ``/webhooks/ghl/``, stored before anything is applied."""
 
     class Verdict(models.TextChoices):
-        ACCEPTED = "accepted"
-        UNSIGNED = "unsigned"
-        BAD_SIGNATURE = "bad_signature", "bad signature"
-        MALFORMED = "malformed"
-        STALE = "stale"
-        REPLAYED = "replayed"
+        ACCEPTED = "accepted", "Accepted"
+        UNSIGNED = "unsigned", "Unsigned"
+        BAD_SIGNATURE = "bad_signature", "Bad signature"
+        MALFORMED = "malformed", "Malformed"
+        STALE = "stale", "Stale timestamp"
+        REPLAYED = "replayed", "Replayed webhookId"
 
     class Status(models.TextChoices):
-        PENDING = "pending"
-        APPLIED = "applied"
-        UNCHANGED = "unchanged", "applied: nothing newer"
-        IGNORED = "ignored", "ignored: type not handled"
-        FAILED = "failed"
-        REJECTED = "rejected"
+        PENDING = "pending", "Pending"
+        APPLIED = "applied", "Applied (changed the mirror)"
+        UNCHANGED = "unchanged", "No change (older or already held)"
+        IGNORED = "ignored", "Ignored (type not handled)"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected"
 
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     event_type = models.CharField(max_length=60, blank=True, default="", db_index=True)

@@ -37,7 +37,7 @@ def test_a_change_page_answers(admin_client, populated, model):
 
 
 @pytest.mark.parametrize("query", ["?status__exact=open", "?deleted__exact=0",
-                                   "?o=3", "?o=-2"])
+                                   "?pipeline=sbxPipelineSales000001", "?o=3", "?o=-2"])
 def test_the_opportunity_list_filters_and_sorts(admin_client, populated, query):
     assert admin_client.get(url(GHLOpportunity) + query).status_code == 200
 
@@ -45,6 +45,13 @@ def test_the_opportunity_list_filters_and_sorts(admin_client, populated, query):
 def test_the_estimates_page_answers_with_its_push_state(admin_client, populated, estimate):
     page = admin_client.get("/admin/ghl/estimatetopush/").content.decode()
     assert str(estimate.id) in page and "Linked" in page
+
+
+@pytest.mark.parametrize(("query", "shown"), [("?in_ghl=linked", True), ("?in_ghl=none", False),
+                                              ("?in_ghl=failed", False)])
+def test_estimates_filter_by_their_push_state(admin_client, populated, estimate, query, shown):
+    page = admin_client.get("/admin/ghl/estimatetopush/" + query).content.decode()
+    assert (f"/estimatetopush/{estimate.id}/change/" in page) is shown
 
 
 def test_an_opportunity_shows_its_stage_name_and_its_estimate(admin_client, populated,
