@@ -1,0 +1,33 @@
+"""System checks for a real GHL configuration: the webhook key must be readable (a bad one
+would refuse every current webhook), and pushing needs a pipeline."""
+
+from __future__ import annotations
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from django.conf import settings
+from django.core import checks
+
+from ghl.signatures import load_ed25519
+
+
+@checks.register()
+def ghl_configuration(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    config = settings.GHL
+    if config.using_sandbox:
+        return []
+    found: list[checks.CheckMessage] = []
+    if not config.webhook_public_key:
+        found.append(checks.Warning(
+            "GHL_WEBHOOK_PUBLIC_KEY is not set: webhooks signed with x-ghl-signature "
+            "(Ed25519) will be refused", hint="Copy GHL's published Ed25519 public key into "
+            "it (PEM, or base64).", id="ghl.W001"))
+    else:
+        try:
+            load_ed25519(config.webhook_public_key)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+            found.append(checks.Error(f"GHL_WEBHOOK_PUBLIC_KEY cannot be read: {exc}",
+                                      id="ghl.E001"))
+    if not config.pipeline_id:
+        found.append(checks.Warning("GHL_PIPELINE_ID is not set: estimates cannot be pushed",
+                                    id="ghl.W002"))
+    return found

@@ -1,0 +1,34 @@
+"""System checks of a real GHL configuration."""
+
+from dataclasses import replace
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ghl.checks import ghl_configuration
+
+
+def real(settings, **changes):
+    settings.GHL = replace(settings.GHL, configured=True, **changes)
+
+
+def test_the_sandbox_needs_nothing(settings):
+    assert ghl_configuration(None) == []
+
+
+def test_a_readable_key_and_a_pipeline_pass(settings):
+    pem = Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    real(settings, webhook_public_key=pem, pipeline_id="p1")
+    assert ghl_configuration(None) == []
+
+
+def test_an_unreadable_key_is_an_error(settings):
+    real(settings, webhook_public_key="-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----",
+         pipeline_id="p1")
+    assert [m.id for m in ghl_configuration(None)] == ["ghl.E001"]
+
+
+def test_a_missing_key_and_pipeline_are_warned_about(settings):
+    real(settings, webhook_public_key=None, pipeline_id="")
+    assert [m.id for m in ghl_configuration(None)] == ["ghl.W001", "ghl.W002"]
