@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -83,7 +83,7 @@ def _store_once(event: dict[str, Any], moment, signature: str,
 
 
 def _refuse(status: int, verdict: str, reason: str, body: bytes,
-            event: dict[str, Any] | None = None) -> None:
+            event: dict[str, Any] | None = None) -> NoReturn:
     delivery = WebhookDelivery.objects.create(
         verdict=verdict, status=WebhookDelivery.Status.REJECTED, error=reason,
         body=body[:KEPT_WHEN_REFUSED * 4].decode("utf-8", "replace")[:KEPT_WHEN_REFUSED],
