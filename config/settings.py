@@ -57,7 +57,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,6 +164,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 if PRODUCTION:
+    # gunicorn serves the admin's static files itself (collected at build time).
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -193,6 +195,20 @@ from config.vendors import ghl_settings, servicetitan_settings, twilio_settings 
 SERVICETITAN = servicetitan_settings(SANDBOX_URL)
 GHL = ghl_settings(SANDBOX_URL)
 TWILIO = twilio_settings(SANDBOX_URL)
+
+# --- Messaging ------------------------------------------------------------------------------
+# Reply texts and sending rules (messaging/conf.py documents every key).
+MESSAGING = {
+    "keyword_replies": strict_bool("SMS_KEYWORD_REPLIES", default=True),
+    "sending_hours": (env.int("SMS_SENDING_HOURS_START", default=8),
+                      env.int("SMS_SENDING_HOURS_END", default=21)),
+    "sends_per_second": env.float("SMS_SENDS_PER_SECOND", default=1.0),
+    "reply_texts": {kind: text for kind, text in {
+        "opt_out": env.str("SMS_REPLY_OPT_OUT", default=""),
+        "opt_in": env.str("SMS_REPLY_OPT_IN", default=""),
+        "help": env.str("SMS_REPLY_HELP", default=""),
+    }.items() if text},
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -51,7 +51,7 @@ def test_readyz_answers_503_naming_the_database_when_it_is_down():
 def empty_database():
     import psycopg
 
-    name = "perfectcatch_unmigrated_probe"
+    name = f"perfectcatch_unmigrated_probe_{os.getpid()}"
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}"')
         c.execute(f'CREATE DATABASE "{name}"')
