@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class CheckResult:
     name: str
     ok: bool
     detail: str = ""
+    skipped: bool = False  # not run because a check it depends on failed
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -32,21 +35,27 @@ def readiness_check(func: Check) -> Check:
 
 
 def run_checks() -> list[CheckResult]:
-    """Run every check; a check that raises counts as failed and the rest still run."""
-    results = []
-    database_ok = True
+    """Run every check; a check that raises counts as failed and the rest still run. The
+    database and migrations checks come first: when one fails, the checks reading tables are
+    skipped rather than reported as failures of their own (unless the check sets
+    ``needs_database = False``)."""
+    results: list[CheckResult] = []
     for check in _CHECKS:
-        if not database_ok and getattr(check, "needs_database", True):
-            results.append(CheckResult(check.__name__, False, "skipped: database unreachable"))
+        broken = [r.name for r in results if not r.ok and r.name in ("database", "migrations")]
+        if broken and getattr(check, "needs_database", True):
+            results.append(CheckResult(check.__name__, False,
+                                       f"skipped: {broken[0]} not ready", skipped=True))
             continue
         try:
             result = check()
         except Exception as exc:
             result = CheckResult(check.__name__, False, f"{exc.__class__.__name__}: {exc}")
         results.append(result)
-        if check is database:
-            database_ok = result.ok
     return results
+
+
+def failed_names(results: list[CheckResult]) -> list[str]:
+    return [r.name for r in results if not r.ok and not r.skipped]
 
 
 @readiness_check
@@ -69,3 +78,19 @@ def migrations() -> CheckResult:
         pending = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan[:5])
         return CheckResult("migrations", False, f"{len(plan)} unapplied: {pending}")
     return CheckResult("migrations", True, "all applied")
+
+
+@readiness_check
+def cluster() -> CheckResult:
+    """A django-q2 worker ran the heartbeat schedule recently (config/tasks.py)."""
+    from config.models import Heartbeat
+    from config.tasks import CLUSTER
+
+    beat = Heartbeat.objects.filter(name=CLUSTER).first()
+    if beat is None:
+        return CheckResult("cluster", False, "no heartbeat yet: is `manage.py qcluster` running?")
+    age = (timezone.now() - beat.at).total_seconds()
+    limit = settings.QCLUSTER_HEARTBEAT_MAX_AGE
+    if age > limit:
+        return CheckResult("cluster", False, f"last heartbeat {age:.0f}s ago (limit {limit}s)")
+    return CheckResult("cluster", True, f"last heartbeat {age:.0f}s ago")

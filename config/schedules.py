@@ -66,3 +66,7 @@ def install_schedules(specs: list[ScheduleSpec] | None = None) -> dict[str, list
     outcome["deleted"] = [n.removeprefix(PREFIX) for n in stale.values_list("name", flat=True)]
     stale.delete()
     return outcome
+
+
+# The operations app's own schedule: the cluster heartbeat /readyz looks at.
+SCHEDULES = [ScheduleSpec("heartbeat", "config.tasks.heartbeat", minutes=1)]

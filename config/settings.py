@@ -38,7 +38,7 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rs
 BUSINESS_TIME_ZONE = env.str("BUSINESS_TIME_ZONE", default="America/New_York")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.PerfectCatchAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,8 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,6 +143,8 @@ Q_CLUSTER = {
     "poll": 0.5,
     "label": "Task queue",
 }
+# /readyz fails when no worker ran the heartbeat schedule (every minute) for this long.
+QCLUSTER_HEARTBEAT_MAX_AGE = env.int("QCLUSTER_HEARTBEAT_MAX_AGE", default=300)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
@@ -165,10 +167,41 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 if PRODUCTION:
+    # gunicorn serves the admin's static files itself (collected at build time).
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+
+# --- Metrics (config/metrics.py): a bearer token, or a client address on the allow-list -------
+METRICS_TOKEN = secret("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env.list(
+    "METRICS_ALLOWED_IPS",
+    # Behind a reverse proxy every client looks local: production allows no address by default.
+    default=[] if PRODUCTION else ["127.0.0.1/32", "::1/128"],
+)
+
+# --- Rate limits (config/ratelimits.py): "<count>/<period>", period s, m, h or d --------------
+RATELIMITS = {
+    # per client address: Twilio and GHL call from many addresses, an attacker from few
+    "webhook_twilio": env.str("RATELIMIT_WEBHOOK_TWILIO", default="1200/m"),
+    "webhook_ghl": env.str("RATELIMIT_WEBHOOK_GHL", default="1200/m"),
+    # per address and per username tried
+    "admin_login": env.str("RATELIMIT_ADMIN_LOGIN", default="10/5m"),
+    # per signed-in user (or address): every admin page
+    "admin": env.str("RATELIMIT_ADMIN", default="600/m"),
+    # per user: admin actions that call a vendor (sync now, push to GHL, …)
+    "admin_vendor_action": env.str("RATELIMIT_ADMIN_VENDOR_ACTION", default="20/m"),
+    # per address: /healthz, /readyz, /metrics
+    "probe": env.str("RATELIMIT_PROBE", default="600/m"),
+}
+RATELIMIT_USE_CACHE = "default"
+# Without Redis (the embedded default: one process, a local-memory cache) the check that
+# demands a shared cache is silenced; wherever Redis is configured it stays on. Django's own
+# RedisCache increments atomically (INCR) but is not on django-ratelimit's list of backends.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001" if REDIS_URL else "django_ratelimit.E003"]
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -194,13 +227,25 @@ SERVICETITAN = servicetitan_settings(SANDBOX_URL)
 GHL = ghl_settings(SANDBOX_URL)
 TWILIO = twilio_settings(SANDBOX_URL)
 
-# --- Logging --------------------------------------------------------------------------------
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+# --- Messaging ------------------------------------------------------------------------------
+# Reply texts and sending rules (messaging/conf.py documents every key).
+MESSAGING = {
+    "keyword_replies": strict_bool("SMS_KEYWORD_REPLIES", default=True),
+    "sending_hours": (env.int("SMS_SENDING_HOURS_START", default=8),
+                      env.int("SMS_SENDING_HOURS_END", default=21)),
+    "sends_per_second": env.float("SMS_SENDS_PER_SECOND", default=1.0),
+    "reply_texts": {kind: text for kind, text in {
+        "opt_out": env.str("SMS_REPLY_OPT_OUT", default=""),
+        "opt_in": env.str("SMS_REPLY_OPT_IN", default=""),
+        "help": env.str("SMS_REPLY_HELP", default=""),
+    }.items() if text},
 }
+
+# --- Logging ---------------------------------------------------------------------------------
+# One JSON object per line in production (LOG_FORMAT=plain for people), phone numbers and
+# credentials masked on every line (config/logs.py).
+from config.logs import logging_config  # noqa: E402
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = choice("LOG_FORMAT", ("json", "plain"), default="json" if PRODUCTION else "plain")
+LOGGING = logging_config(level=LOG_LEVEL, json_lines=LOG_FORMAT == "json")

@@ -2,15 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
-
-admin.site.site_header = "PerfectCatch Automation"
-admin.site.site_title = "PerfectCatch"
-admin.site.index_title = "Back office"
+from config.metrics import metrics_view
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += [

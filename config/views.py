@@ -2,10 +2,12 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.health import run_checks
+from config.health import failed_names, run_checks
+from config.ratelimits import rate_limit
 
 
 @never_cache
+@rate_limit("probe")
 @require_GET
 def healthz(request):
     """Liveness: the process answers. No database access, so a database outage does not get
@@ -14,13 +16,14 @@ def healthz(request):
 
 
 @never_cache
+@rate_limit("probe")
 @require_GET
 def readyz(request):
     results = run_checks()
     ready = all(r.ok for r in results)
     body = {
         "status": "ready" if ready else "not ready",
-        "failed": [r.name for r in results if not r.ok],
+        "failed": failed_names(results),
         "checks": {r.name: r.as_dict() for r in results},
     }
     return JsonResponse(body, status=200 if ready else 503)

@@ -11,12 +11,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.messaging_response import MessagingResponse
 
+from config.metrics_registry import webhook_refused
+from config.ratelimits import rate_limit
 from messaging.services.inbound import InvalidInbound, parse_inbound, receive_sms
 from messaging.services.status import InvalidCallback, parse_status, record_status
 from messaging.signatures import WebhookRejected, verified_params
 
 
-def _refused(status: int, reason: str) -> HttpResponse:
+def _refused(endpoint: str, status: int, reason: str) -> HttpResponse:
+    webhook_refused(endpoint, status)
     return HttpResponse(reason, status=status, content_type="text/plain; charset=utf-8")
 
 
@@ -34,26 +37,28 @@ def twiml(reply: str) -> HttpResponse:
 
 
 @csrf_exempt
+@rate_limit("webhook_twilio")
 @require_POST
 def inbound_sms(request: HttpRequest) -> HttpResponse:
     try:
         inbound = parse_inbound(verified_params(request))
     except WebhookRejected as exc:
-        return _refused(exc.status, exc.reason)
+        return _refused("twilio_sms", exc.status, exc.reason)
     except InvalidInbound as exc:
-        return _refused(400, str(exc))
+        return _refused("twilio_sms", 400, str(exc))
     return twiml(receive_sms(inbound).reply)
 
 
 @csrf_exempt
+@rate_limit("webhook_twilio")
 @require_POST
 def status_callback(request: HttpRequest) -> HttpResponse:
     try:
         callback = parse_status(verified_params(request))
     except WebhookRejected as exc:
-        return _refused(exc.status, exc.reason)
+        return _refused("twilio_status", exc.status, exc.reason)
     except InvalidCallback as exc:
-        return _refused(400, str(exc))
+        return _refused("twilio_status", 400, str(exc))
     record_status(callback)
     return HttpResponse(status=204)
 

@@ -49,6 +49,15 @@ def _no_internet():
     socket.socket.connect_ex = _real_connect_ex
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached values live in the cache: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def sandbox_server():
     """The whole sandbox on a free loopback port for the session (scale 1)."""

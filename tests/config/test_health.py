@@ -2,9 +2,15 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from config.models import Heartbeat
+from config.tasks import heartbeat
 
 READYZ_PROBE = """
 import json, django
@@ -32,7 +38,8 @@ def test_healthz_answers_without_touching_the_database(client):
 
 
 @pytest.mark.django_db
-def test_readyz_is_ready_when_the_database_answers_and_migrations_are_applied(client):
+def test_readyz_is_ready_when_the_database_the_migrations_and_the_cluster_are(client):
+    heartbeat()
     response = client.get("/readyz")
     assert response.status_code == 200
     body = response.json()
@@ -51,7 +58,7 @@ def test_readyz_answers_503_naming_the_database_when_it_is_down():
 def empty_database():
     import psycopg
 
-    name = "perfectcatch_unmigrated_probe"
+    name = f"perfectcatch_unmigrated_probe_{os.getpid()}"
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}"')
         c.execute(f'CREATE DATABASE "{name}"')
@@ -70,3 +77,43 @@ def test_readyz_answers_503_when_migrations_are_not_applied(empty_database):
 
 def test_readyz_refuses_other_methods(client):
     assert client.post("/readyz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_readyz_fails_naming_the_cluster_when_no_worker_ever_ran_the_heartbeat(client):
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["failed"] == ["cluster"]
+    assert "qcluster" in response.json()["checks"]["cluster"]["detail"]
+
+
+@pytest.mark.django_db
+def test_readyz_fails_when_the_last_heartbeat_is_too_old(client, settings):
+    heartbeat()
+    Heartbeat.objects.update(at=timezone.now() - timedelta(seconds=301))
+    settings.QCLUSTER_HEARTBEAT_MAX_AGE = 300
+    body = client.get("/readyz").json()
+    assert body["failed"] == ["cluster"] and "301s ago" in body["checks"]["cluster"]["detail"]
+
+
+@pytest.mark.django_db
+def test_the_healthcheck_command_passes_when_all_is_well(capsys):
+    heartbeat()
+    call_command("healthcheck")
+    assert "ok   cluster" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_healthcheck_command_exits_non_zero_with_the_reasons(capsys):
+    with pytest.raises(CommandError, match="not ready: cluster") as excinfo:
+        call_command("healthcheck")
+    assert excinfo.value.returncode == 1
+    assert "FAIL cluster: no heartbeat yet" in capsys.readouterr().out
+
+
+def test_the_healthcheck_command_fails_when_the_database_is_down():
+    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere"}
+    result = subprocess.run([sys.executable, "manage.py", "healthcheck", "--json"], env=env,
+                            capture_output=True, text=True, cwd=settings.BASE_DIR, timeout=120)
+    assert result.returncode == 1
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert not checks["database"]["ok"] and "unreachable" in checks["database"]["detail"]

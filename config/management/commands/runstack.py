@@ -19,6 +19,7 @@ from urllib.request import urlopen
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django_q.tasks import async_task
 
 from config.demo_admin import ensure_demo_admin
 
@@ -73,13 +74,33 @@ class Command(BaseCommand):
             self.stdout.write(f"sandbox at {settings.SANDBOX_URL} stands in for "
                               f"{', '.join(using_sandbox)}")
         self.spawn("qcluster", ["qcluster"])
+        self.kick_cluster()
         self.spawn("web", ["runserver", addr, "--noreload", "--skip-checks"])
         base = f"http://{addr}"
         if not wait_for(f"{base}/healthz"):
             raise CommandError(f"the web server did not answer at {base}")
         if demo and using_sandbox:
             self.run_demos()
+        self.wait_until_ready(base)
         self.report_login(base)
+
+    def kick_cluster(self) -> None:
+        """django-q2 first looks at its schedules ~30 s after starting: queue the heartbeat and
+        the workflow worker now so the engine listens and /readyz turns green at once."""
+        for func in ("config.tasks.heartbeat", "workflows.tasks.run_worker"):
+            async_task(func)
+
+    def wait_until_ready(self, base: str, timeout: float = 120.0) -> None:
+        """/readyz turns 200 once the cluster has run its first heartbeat."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urlopen(f"{base}/readyz", timeout=5):  # noqa: S310 (loopback)
+                    return
+            except URLError as exc:
+                detail = exc.read().decode() if hasattr(exc, "read") else str(exc)
+            time.sleep(1)
+        self.stdout.write(self.style.WARNING(f"not ready after {timeout:.0f}s: {detail}"))
 
     def vendor_blocks(self) -> dict:
         return {"ServiceTitan": settings.SERVICETITAN, "GoHighLevel": settings.GHL,

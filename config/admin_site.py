@@ -1,0 +1,28 @@
+"""The back office: Django's admin with login throttling, a per-user request budget and a
+dashboard on the index page."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils.decorators import method_decorator
+
+from config.ratelimits import rate_limit
+
+
+class PerfectCatchAdminSite(admin.AdminSite):
+    site_header = "PerfectCatch Automation"
+    site_title = "PerfectCatch"
+    index_title = "Back office"
+
+    # Password guessing: per client address and per username tried, on POST only.
+    @method_decorator(rate_limit("admin_login", keys=("ip", "post:username"), method="POST"))
+    def login(self, request, extra_context=None):
+        return super().login(request, extra_context)
+
+    def admin_view(self, view, cacheable=False):
+        return super().admin_view(rate_limit("admin", keys=("user_or_ip",))(view), cacheable)
+
+
+class PerfectCatchAdminConfig(AdminConfig):
+    default_site = "config.admin_site.PerfectCatchAdminSite"

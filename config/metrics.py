@@ -1,0 +1,118 @@
+"""``/metrics``: django-prometheus' request and database metrics plus the service's own, read
+from the database at scrape time so every process reports the same truth.
+
+Each app may have ``metrics.py`` with ``collect()`` yielding prometheus metric families;
+``DatabaseCollector`` runs them all. Access: a bearer token (``METRICS_TOKEN``) or a client
+address on ``METRICS_ALLOWED_IPS``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import os
+from collections.abc import Callable, Iterable
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from config.ratelimits import rate_limit
+
+log = logging.getLogger(__name__)
+
+
+def app_collectors() -> list[Callable[[], Iterable[Metric]]]:
+    found = []
+    for app in apps.get_app_configs():
+        try:
+            module = import_module(f"{app.name}.metrics")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app.name}.metrics":
+                raise
+            continue
+        found.append(module.collect)
+    return found
+
+
+class DatabaseCollector:
+    """Runs every app's ``collect()``; one failing app costs only its own metrics (and a
+    ``perfectcatch_metrics_collector_up`` of 0 naming it)."""
+
+    def collect(self) -> Iterable[Metric]:
+        up = GaugeMetricFamily("perfectcatch_metrics_collector_up",
+                               "1 when the app's metrics could be read", labels=["app"])
+        for collect in app_collectors():
+            app = collect.__module__.split(".")[0]
+            try:
+                metrics = list(collect())
+            except Exception:
+                log.exception("metrics of %s could not be read", app)
+                up.add_metric([app], 0)
+                continue
+            up.add_metric([app], 1)
+            yield from metrics
+        yield up
+
+
+def collect() -> Iterable[Metric]:
+    """The operations app's own metrics: queue depth and the cluster heartbeat."""
+    from django_q.brokers import get_broker
+
+    from config.models import Heartbeat
+
+    depth = GaugeMetricFamily("perfectcatch_queue_depth", "Tasks waiting in the django-q2 queue")
+    depth.add_metric([], get_broker().queue_size())
+    yield depth
+    beat = Heartbeat.objects.filter(name="qcluster").values_list("at", flat=True).first()
+    last = GaugeMetricFamily("perfectcatch_cluster_heartbeat_timestamp_seconds",
+                             "When a django-q2 worker last ran the heartbeat schedule")
+    if beat is not None:
+        last.add_metric([], beat.timestamp())
+    yield last
+
+
+def exposition() -> bytes:
+    """The process metrics (all gunicorn workers' when multiprocess) then the database's."""
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        process = CollectorRegistry()
+        multiprocess.MultiProcessCollector(process)
+    else:
+        process = REGISTRY
+    database = CollectorRegistry(auto_describe=False)
+    database.register(DatabaseCollector())
+    return generate_latest(process) + generate_latest(database)
+
+
+def allowed(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
+        return True
+    try:
+        client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(client in ipaddress.ip_network(net) for net in settings.METRICS_ALLOWED_IPS)
+
+
+@never_cache
+@rate_limit("probe")
+@require_GET
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    if not allowed(request):
+        return HttpResponse("metrics need a bearer token or an allowed address\n", status=403,
+                            content_type="text/plain")
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

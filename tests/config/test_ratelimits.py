@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from config.metrics_registry import WEBHOOK_REJECTED
+
+pytestmark = pytest.mark.django_db
+
+
+def rejected(endpoint: str, reason: str) -> float:
+    return WEBHOOK_REJECTED.labels(endpoint=endpoint, reason=reason)._value.get()
+
+
+def post_webhook(client):
+    return client.post("/webhooks/twilio/sms/", data="Body=hi",
+                       content_type="application/x-www-form-urlencoded")
+
+
+def test_a_webhook_answers_429_with_retry_after_past_the_limit_and_recovers(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "webhook_twilio": "3/m"}
+    before = rejected("twilio", "rate_limited")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        statuses = [post_webhook(client).status_code for _ in range(3)]
+        limited = post_webhook(client)
+        clock.shift(timedelta(seconds=61))
+        recovered = post_webhook(client)
+    assert 429 not in statuses
+    assert limited.status_code == 429 and limited["Retry-After"] == "60"
+    assert recovered.status_code != 429
+    assert rejected("twilio", "rate_limited") == before + 1
+
+
+def test_the_limit_is_per_client_address(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "webhook_twilio": "1/m"}
+    post_webhook(client)
+    other = client.post("/webhooks/twilio/sms/", data="Body=hi", REMOTE_ADDR="10.1.2.3",
+                        content_type="application/x-www-form-urlencoded")
+    assert other.status_code != 429
+
+
+def test_admin_login_is_throttled_per_username_across_addresses(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "admin_login": "3/5m"}
+    get_user_model().objects.create_user("dispatcher", password="pw-long-enough-1",
+                                         is_staff=True)
+    for i in range(3):
+        client.post("/admin/login/", {"username": "dispatcher", "password": "wrong"},
+                    REMOTE_ADDR=f"10.0.0.{i}")
+    response = client.post("/admin/login/", {"username": "dispatcher",
+                                             "password": "pw-long-enough-1"},
+                           REMOTE_ADDR="10.0.0.99")
+    assert response.status_code == 429 and response["Retry-After"] == "300"
+
+
+def test_admin_login_is_throttled_per_address_across_usernames(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "admin_login": "3/5m"}
+    for name in ("a", "b", "c"):
+        client.post("/admin/login/", {"username": name, "password": "x"})
+    assert client.post("/admin/login/", {"username": "d", "password": "x"}).status_code == 429
+
+
+def test_showing_the_login_page_does_not_count(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "admin_login": "1/5m"}
+    for _ in range(3):
+        assert client.get("/admin/login/").status_code == 200
+
+
+def test_admin_pages_have_a_per_user_budget(client, admin_user, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "admin": "2/m"}
+    client.force_login(admin_user)
+    assert [client.get("/admin/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_probes_are_limited_per_address(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "probe": "2/m"}
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
