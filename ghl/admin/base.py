@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from config.ratelimits import over_limit
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Vendor data and logs: looked at, never edited here (the services write them)."""
@@ -25,11 +27,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 def per_row_action(name: str, label: str, call: Callable[[Model], str],
-                   errors: tuple[type[Exception], ...]) -> Callable:
+                   errors: tuple[type[Exception], ...], calls_vendor: bool = False) -> Callable:
     """An action running ``call(row)`` for each selected row; ``call`` returns a line for
-    the report, ``errors`` are reported per row instead of stopping the others."""
+    the report, ``errors`` are reported per row instead of stopping the others.
+    ``calls_vendor``: counted against the per-user ``admin_vendor_action`` budget."""
 
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        if calls_vendor and over_limit(request, "admin_vendor_action", "user_or_ip"):
+            modeladmin.message_user(request, "Too many GHL actions in a short time: try again "
+                                             "in a minute.", messages.ERROR)
+            return
         done, failed = [], []
         for row in queryset:
             try:

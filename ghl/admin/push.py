@@ -26,9 +26,11 @@ def _push(estimate_id: int) -> str:
 
 
 push_estimates = per_row_action("push_to_ghl", "Push to GHL (create or update the opportunity)",
-                                lambda estimate: _push(estimate.pk), (PushError,))
+                                lambda estimate: _push(estimate.pk), (PushError,),
+                                calls_vendor=True)
 push_links = per_row_action("push_again", "Push again to GHL",
-                            lambda link: _push(link.estimate_id), (PushError,))
+                            lambda link: _push(link.estimate_id), (PushError,),
+                            calls_vendor=True)
 
 
 class PushStateFilter(admin.SimpleListFilter):

@@ -111,3 +111,11 @@ def test_a_huge_body_is_refused_before_anything_else(client):
 
 def test_only_post_is_allowed(client):
     assert client.get("/webhooks/ghl/").status_code == 405
+
+
+def test_a_flood_is_cut_off_with_429_and_retry_after(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "webhook_ghl": "2/m"}
+    statuses = [post_webhook(client, webhook_body("InboundMessage", {})).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert WebhookDelivery.objects.count() == 2

@@ -102,3 +102,12 @@ def test_a_refused_delivery_is_never_applied(admin_client, populated):
     refused = WebhookDelivery.objects.exclude(verdict="accepted").first()
     response = act(admin_client, "/admin/ghl/webhookdelivery/", "apply_again", [refused.pk])
     assert "never applied" in response.content.decode()
+
+
+def test_pushing_from_the_admin_has_a_per_user_budget(admin_client, ghl, synced, estimate,
+                                                      settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "admin_vendor_action": "1/m"}
+    act(admin_client, "/admin/ghl/estimatetopush/", "push_to_ghl", [estimate.id])
+    response = act(admin_client, "/admin/ghl/estimatetopush/", "push_to_ghl", [estimate.id])
+    assert "Too many GHL actions" in response.content.decode()
+    assert EstimateOpportunity.objects.get().pushes == 1
