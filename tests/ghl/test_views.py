@@ -119,3 +119,14 @@ def test_a_flood_is_cut_off_with_429_and_retry_after(client, settings):
                 for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert WebhookDelivery.objects.count() == 2
+
+
+def test_a_wrongly_signed_legacy_rsa_event_is_refused(client):
+    from sandbox.ghl.webhooks import signature_headers
+
+    body = webhook_body("ContactCreate", CONTACT)
+    forged = signature_headers(body + b" ", "rsa")["x-wh-signature"]
+    response = client.post("/webhooks/ghl/", data=body, content_type="application/json",
+                           HTTP_X_WH_SIGNATURE=forged)
+    assert response.status_code == 401 and "x-wh-signature" in response.json()["error"]
+    assert not GHLContact.objects.exists()
