@@ -55,6 +55,15 @@ def error_message(response: requests.Response) -> str:
     return str(message or body)[:300]
 
 
+def record(answer: dict[str, Any], key: str, path: str) -> dict[str, Any]:
+    """``answer[key]`` as a record with an id, or a ``GHLError`` saying GHL's answer was not
+    what its spec promises (rather than a KeyError deep inside a service)."""
+    value = answer.get(key)
+    if not isinstance(value, dict) or not value.get("id"):
+        raise GHLError(None, f"the answer has no {key} with an id", retryable=False, path=path)
+    return value
+
+
 def _retryable(status: int) -> bool:
     return status == 429 or status >= 500 or status == 408
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from ghl.client import GHLClient
+from ghl.client import GHLClient, record
 from ghl.models import GHLContact
 from ghl.services.records import contact_row, parse_time
 from ghl.upsert import upsert
@@ -72,7 +72,7 @@ def push_contact(client: GHLClient, customer: st.Customer, known_id: str = "") -
     if known_id and not ({"email", "phone"} & set(body)):
         return known_id
     answer = client.post("/contacts/upsert", body)
-    return mirror_contact(answer["contact"], customer.id).id
+    return mirror_contact(record(answer, "contact", "/contacts/upsert"), customer.id).id
 
 
 def mirror_contact(record: dict[str, Any], customer_id: int | None) -> GHLContact:

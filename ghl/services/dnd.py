@@ -17,7 +17,7 @@ import logging
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from ghl.client import GHLClient
+from ghl.client import GHLClient, record
 from ghl.models import GHLContact, SyncState
 from ghl.services.contacts import mirror_contact
 from messaging.hooks import PreferenceNotice
@@ -65,9 +65,10 @@ def set_sms_dnd(phone: str, on: bool, client: GHLClient | None = None) -> list[s
     status = "active" if on else "inactive"
     message = "opted out of texts" if on else "opted back in to texts"
     for contact_id in ids:
-        answer = client.put(f"/contacts/{contact_id}",
-                            {"dndSettings": {"SMS": {"status": status, "message": message}}})
-        mirror_contact(answer["contact"], None)
+        path = f"/contacts/{contact_id}"
+        answer = client.put(path, {"dndSettings": {"SMS": {"status": status,
+                                                           "message": message}}})
+        mirror_contact(record(answer, "contact", path), None)
     log.info("SMS DND %s in GHL for %s (%d contact(s))", status, mask_phone(phone), len(ids))
     return ids
 

@@ -7,6 +7,7 @@ event in the same transaction; first imports emit nothing (they are not news).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,16 @@ from ghl.services.records import TRACKED, contact_row, opportunity_row, user_row
 from ghl.upsert import upsert
 
 Row = dict[str, Any]
+log = logging.getLogger(__name__)
+
+
+def _records(records: list[Any]) -> list[dict[str, Any]]:
+    """The records that are records (an object with an id); others are logged and skipped
+    rather than failing the page."""
+    good = [r for r in records if isinstance(r, dict) and r.get("id")]
+    if len(good) < len(records):
+        log.warning("skipped %d GHL record(s) without an id", len(records) - len(good))
+    return good
 
 
 def _same_fields(rows: list[Row]) -> list[Row]:
@@ -44,35 +55,38 @@ def _write_tracked(model: type[models.Model], kind: str, rows: list[Row],
 
 @transaction.atomic
 def write_contacts(records: list[dict[str, Any]], now: datetime) -> int:
-    rows = [contact_row(record, now=now) for record in records]
+    rows = [contact_row(record, now=now) for record in _records(records)]
     return _write_tracked(GHLContact, "contact", rows, events.contact_events)
 
 
 @transaction.atomic
 def write_opportunities(records: list[dict[str, Any]], now: datetime) -> int:
-    rows = [opportunity_row(record, now=now) for record in records]
+    rows = [opportunity_row(record, now=now) for record in _records(records)]
     return _write_tracked(GHLOpportunity, "opportunity", rows, events.opportunity_events)
 
 
 @transaction.atomic
 def write_pipelines(records: list[dict[str, Any]], now: datetime) -> int:
     """Pipelines and their stages; those GHL no longer lists are marked inactive."""
+    records = _records(records)
     pipelines = [{"id": p["id"], "name": p.get("name") or "", "active": True, "raw": p,
                   "location_id": p.get("locationId") or "", "synced_at": now}
                  for p in records]
     stages = [{"id": s["id"], "pipeline_id": p["id"], "name": s.get("name") or "",
                "position": s.get("position") if isinstance(s.get("position"), int) else i,
                "active": True, "raw": s, "synced_at": now}
-              for p in records for i, s in enumerate(p.get("stages") or [])]
+              for p in records for i, s in enumerate(_records(p.get("stages") or []))]
     written = len(upsert(GHLPipeline, pipelines)) + len(upsert(GHLPipelineStage, stages))
-    GHLPipeline.objects.exclude(id__in=[p["id"] for p in pipelines]).update(active=False)
-    GHLPipelineStage.objects.exclude(id__in=[s["id"] for s in stages]).update(active=False)
+    if pipelines:  # an empty answer is more likely a glitch than a location with none
+        GHLPipeline.objects.exclude(id__in=[p["id"] for p in pipelines]).update(active=False)
+        GHLPipelineStage.objects.exclude(id__in=[s["id"] for s in stages]).update(active=False)
     return written
 
 
 @transaction.atomic
 def write_users(records: list[dict[str, Any]], now: datetime) -> int:
-    rows = [user_row(record, now=now) for record in records]
+    rows = [user_row(record, now=now) for record in _records(records)]
     written = len(upsert(GHLUser, rows))
-    GHLUser.objects.exclude(id__in=[r["id"] for r in rows]).update(active=False)
+    if rows:  # as for pipelines: an empty answer does not unmap everyone
+        GHLUser.objects.exclude(id__in=[r["id"] for r in rows]).update(active=False)
     return written

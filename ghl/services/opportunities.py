@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ghl.client import GHLClient, GHLError
+from ghl.client import record as answer_record
 from ghl.models import EstimateOpportunity, GHLOpportunity, GHLPipelineStage, OpportunityStatus
 from ghl.services.plan import PushError
 from ghl.services.records import opportunity_row
@@ -51,7 +52,8 @@ def ghl_update_opportunity(*, estimate_id: int, stage: str | None = None,
         if link is None or not link.opportunity_id:
             raise PushError(f"estimate {estimate_id} has no GHL opportunity yet: push it first")
         try:
-            record = client.put(f"/opportunities/{link.opportunity_id}", body)["opportunity"]
+            path = f"/opportunities/{link.opportunity_id}"
+            record = answer_record(client.put(path, body), "opportunity", path)
         except GHLError as exc:
             raise PushError(f"GHL said: {exc}", retryable=exc.retryable) from exc
         upsert(GHLOpportunity, [opportunity_row(record, now=timezone.now())])

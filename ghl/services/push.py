@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ghl.client import GHLClient, GHLError
+from ghl.client import record as answer_record
 from ghl.models import EstimateOpportunity, GHLOpportunity, StageMapping
 from ghl.services.contacts import push_contact
 from ghl.services.plan import Plan, PushError, plan_push
@@ -81,10 +82,12 @@ def _push(link: EstimateOpportunity, plan: Plan, client: GHLClient) -> PushResul
     move = not opportunity_id or link.pushed_status != plan.estimate.status
     body = _opportunity_body(plan, move)
     if opportunity_id:
-        record = client.put(f"/opportunities/{opportunity_id}", body)["opportunity"]
+        path = f"/opportunities/{opportunity_id}"
+        record = answer_record(client.put(path, body), "opportunity", path)
     else:
-        record = client.post("/opportunities/", {
-            **body, "locationId": client.location_id, "contactId": contact_id})["opportunity"]
+        answer = client.post("/opportunities/", {
+            **body, "locationId": client.location_id, "contactId": contact_id})
+        record = answer_record(answer, "opportunity", "/opportunities/")
     _mirror(record)
     _record_success(link, plan, record["id"], contact_id, move)
     log.info("estimate %s pushed to GHL opportunity %s (%s)", plan.estimate.id, record["id"],

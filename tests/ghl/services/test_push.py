@@ -205,3 +205,12 @@ def test_a_do_not_text_number_gets_sms_dnd_in_ghl(ghl, ghl_client, synced):
     CustomerContactFactory(customer_id=customer.id, do_not_text=True)
     result = push(EstimateFactory(customer_id=customer.id), ghl_client)
     assert ghl.state.contacts[result.contact_id]["dndSettings"]["SMS"]["status"] == "active"
+
+
+def test_an_answer_without_the_opportunity_is_a_clear_error(sandbox, ghl_client, synced,
+                                                            estimate):
+    sandbox.app.faults.add(vendor="ghl", path_contains="/opportunities", method="POST",
+                           status=201, body={"traceId": "x"})
+    with pytest.raises(PushError, match="no opportunity with an id"):
+        push(estimate, ghl_client)
+    assert EstimateOpportunity.objects.get().opportunity_id is None

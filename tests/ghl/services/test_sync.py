@@ -130,3 +130,23 @@ def test_a_resource_another_sync_is_running_is_logged_busy(ghl_client):
 def test_an_unknown_resource_is_refused_by_name(ghl_client):
     with pytest.raises(KeyError, match="estimates"):
         sync(["estimates"], client=ghl_client)
+
+
+def test_a_record_without_an_id_is_skipped_not_fatal(sandbox, ghl_client):
+    sandbox.app.faults.add(vendor="ghl", path_contains="/users", status=200,
+                           body={"users": [{"name": "no id"}, {"id": "u1", "name": "Ana"}]})
+    [log] = sync(["users"], client=ghl_client)
+    assert log.status == "success"
+    assert list(GHLUser.objects.values_list("id", flat=True)) == ["u1"]
+
+
+def test_users_gone_from_ghl_are_marked_inactive_but_an_empty_answer_changes_nothing(
+        sandbox, ghl_client):
+    sync(["users"], client=ghl_client)
+    sandbox.app.faults.add(vendor="ghl", path_contains="/users", status=200, body={"users": []})
+    sync(["users"], client=ghl_client)
+    assert not GHLUser.objects.filter(active=False).exists()
+    sandbox.app.faults.add(vendor="ghl", path_contains="/users", status=200,
+                           body={"users": [{"id": "u1", "name": "Ana"}]})
+    sync(["users"], client=ghl_client)
+    assert list(GHLUser.objects.filter(active=True).values_list("id", flat=True)) == ["u1"]
