@@ -8,16 +8,7 @@ from django_q.tasks import async_task
 
 from servicetitan.locks import resource_lock
 from servicetitan.models import SyncState
-from servicetitan.resources import RESOURCES, resolve
-
-
-def ensure_states() -> int:
-    """Create the missing cursor rows (one per declared resource); returns how many."""
-    have = set(SyncState.objects.values_list("resource", flat=True))
-    missing = [SyncState(resource=r.name, cursor_kind=r.cursor)
-               for r in RESOURCES if r.name not in have]
-    SyncState.objects.bulk_create(missing)
-    return len(missing)
+from servicetitan.resources import resolve
 
 
 def enqueue_sync(resources: list[str]) -> str:
