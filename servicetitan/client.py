@@ -184,16 +184,15 @@ class ServiceTitanClient:
             attempt += 1
             if not error.retryable or attempt > self.max_retries:
                 raise error
-            self._back_off(endpoint, error, attempt, wait)
+            self._back_off(error, attempt, wait)
 
-    def _back_off(self, endpoint: str, error: ServiceTitanError, attempt: int,
-                  wait: float | None) -> None:
+    def _back_off(self, error: ServiceTitanError, attempt: int, wait: float | None) -> None:
         if wait is None:  # exponential backoff with full jitter
             wait = random.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** attempt))
         wait = min(wait, self.max_wait)
         self.retries += 1
-        log.warning("ServiceTitan %s: %s; retry %d/%d in %.2fs", endpoint, error, attempt,
-                    self.max_retries, wait)
+        log.warning("ServiceTitan %s; retry %d/%d in %.2fs", error, attempt, self.max_retries,
+                    wait)
         self.sleep(wait)
 
     def _fetch_token(self) -> tuple[str, float]:
@@ -217,7 +216,7 @@ class ServiceTitanClient:
             attempt += 1
             if not error.retryable or attempt > self.max_retries:
                 raise error
-            self._back_off("token", error, attempt, wait)
+            self._back_off(error, attempt, wait)
 
 
 def _token_from(response: requests.Response) -> tuple[str, float]:

@@ -103,6 +103,7 @@ def sync_resource(resource: Resource, *, run_id: uuid.UUID, full: bool = False,
             return Outcome(resource.name, None)
         state, _ = SyncState.objects.get_or_create(
             resource=resource.name, defaults={"cursor_kind": resource.cursor})
+        _close_interrupted(resource.name)
         entry = SyncLog.objects.create(run_id=run_id, resource=resource.name, full=full)
         client = client_factory()
         started = time.monotonic()
@@ -119,6 +120,14 @@ def sync_resource(resource: Resource, *, run_id: uuid.UUID, full: bool = False,
         if progress:
             progress(entry)
         return Outcome(resource.name, entry)
+
+
+def _close_interrupted(name: str) -> None:
+    """Runs of ``name`` still marked running belong to processes that died: we hold the
+    lock, so none of them is alive. Their committed pages stay; the log says they ended."""
+    SyncLog.objects.filter(resource=name, status=SyncLog.Status.RUNNING).update(
+        status=SyncLog.Status.FAILED, finished_at=timezone.now(),
+        error="interrupted: the process ended before the run finished")
 
 
 def _follow(resource: Resource, state: SyncState, entry: SyncLog, client: ServiceTitanClient,

@@ -43,7 +43,7 @@ def test_the_error_names_the_field_that_cannot_be_stored():
 
 @pytest.mark.parametrize("bad", [None, "abc", 0, -5, 2**64])
 def test_a_record_without_a_usable_id_is_refused(bad):
-    with pytest.raises(RecordError, match="^id: "):
+    with pytest.raises(RecordError, match=r"^id: "):
         CUSTOMERS.row(customer(id=bad))
 
 
