@@ -93,13 +93,13 @@ class SyncStateAdmin(ReadOnly):
 
     @admin.action(description="Sync now (queued for the task cluster)")
     def sync_now(self, request, queryset) -> None:
-        names = list(queryset.values_list("resource", flat=True))
+        names = sorted(queryset.values_list("resource", flat=True))
         task_id = operations.enqueue_sync(names)
         self.message_user(request, f"Queued a sync of {', '.join(names)} (task {task_id}).")
 
     @admin.action(description="Reset cursor (re-read from the beginning on the next sync)")
     def reset_cursor(self, request, queryset) -> None:
-        names = list(queryset.values_list("resource", flat=True))
+        names = sorted(queryset.values_list("resource", flat=True))
         busy = [name for name in names if not operations.reset_cursor(name)]
         done = [name for name in names if name not in busy]
         if done:

@@ -21,12 +21,13 @@ def runs_chart(runs: Sequence[SyncLog]) -> SafeString:
     most = max(max(run.fetched for run in runs), 1)
     longest = max(max(run.duration or 0 for run in runs), 0.001)
     step = WIDTH / len(runs)
+    width = f"{min(BAR, step - 2):.1f}"
     bars = format_html_join("", (
-        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}">'
-        "<title>{} {}: {} records in {:.1f}s</title></rect>"), (
-        (i * step, HEIGHT - _scale(run.fetched, most), min(BAR, step - 2),
-         _scale(run.fetched, most), COLOURS.get(run.status, "#777"), run.resource, run.status,
-         run.fetched, run.duration or 0) for i, run in enumerate(runs)))
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
+        "<title>{} {}: {} records in {}s</title></rect>"), (
+        (f"{i * step:.1f}", f"{HEIGHT - _scale(run.fetched, most):.1f}", width,
+         f"{_scale(run.fetched, most):.1f}", COLOURS.get(run.status, "#777"), run.resource,
+         run.status, run.fetched, f"{run.duration or 0:.1f}") for i, run in enumerate(runs)))
     points = " ".join(f"{i * step + min(BAR, step - 2) / 2:.1f},"
                       f"{HEIGHT - _scale(run.duration or 0, longest):.1f}"
                       for i, run in enumerate(runs))
@@ -35,8 +36,9 @@ def runs_chart(runs: Sequence[SyncLog]) -> SafeString:
         'aria-label="recent sync runs">{}<polyline points="{}" fill="none" stroke="#444" '
         'stroke-width="1.5"/></svg><figcaption style="font-size: 11px; color: #666">'
         "Last {} runs, oldest first: bars = records fetched (max {}), line = duration "
-        "(max {:.1f}s); green success, orange partial, red failed, blue running."
-        "</figcaption></figure>", WIDTH, HEIGHT + 2, bars, points, len(runs), most, longest)
+        "(max {}s); green success, orange partial, red failed, blue running."
+        "</figcaption></figure>", WIDTH, HEIGHT + 2, bars, points, len(runs), most,
+        f"{longest:.1f}")
 
 
 def _scale(value: float, most: float) -> float:

@@ -96,11 +96,11 @@ MIRRORS: dict[type[models.Model], Mirror] = {
 
 
 def link_to(column: str, target: type[models.Model]) -> Callable:
-    """A display function showing ``column`` as a link to the record it names."""
+    """A display method showing ``column`` as a link to the record it names."""
     view = f"admin:{target._meta.app_label}_{target._meta.model_name}_change"
 
     @admin.display(description=column.removesuffix("_id").replace("_", " "), ordering=column)
-    def show(obj: models.Model):
+    def show(_admin: admin.ModelAdmin, obj: models.Model):
         value = getattr(obj, column)
         if value is None:
             return "-"
