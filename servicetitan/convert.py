@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import models
@@ -126,10 +127,10 @@ def parse_flag(value: Any) -> bool:
 
 
 def parse_text(value: Any, length: int | None) -> str:
-    if type(value) in (int, float):
+    if type(value) is not str:
+        if type(value) not in (int, float):
+            raise RecordError(f"{value!r} is not text")
         value = str(value)
-    if not isinstance(value, str):
-        raise RecordError(f"{value!r} is not text")
     # The typed column is a convenience for lookups; the full text stays in ``raw``.
     return value[:length] if length else value
 
@@ -141,16 +142,16 @@ def parser_for(source: Source, field: models.Field) -> Parser:
     """A function turning the raw value into the column's value for ``field`` (None and a
     missing value become NULL, the field's default, or a RecordError when it has neither)."""
     convert = _converter(source.kind, field)
-    nullable = field.null
-    fallback = field.get_default() if field.has_default() else None
-    required = not nullable and not field.has_default()
+    if not field.null and not field.has_default():
+        def parse_required(value: Any) -> Any:
+            if value is None:
+                raise RecordError("is missing")
+            return convert(value)
+        return parse_required
+    fallback = None if field.null else field.get_default()
 
     def parse(value: Any) -> Any:
-        if value is None:
-            if required:
-                raise RecordError("is missing")
-            return None if nullable else fallback
-        return convert(value)
+        return fallback if value is None else convert(value)
 
     return parse
 
@@ -160,8 +161,7 @@ def _converter(kind: str, field: models.Field) -> Parser:
         places, digits = field.decimal_places, field.max_digits
         return lambda value: parse_decimal(value, places, digits)
     if kind == "text":
-        length = field.max_length
-        return lambda value: parse_text(value, length)
+        return partial(parse_text, length=field.max_length)
     simple: dict[str, Parser] = {"id": parse_id, "int": parse_int, "time": parse_time,
                                  "flag": parse_flag, "json": lambda value: value}
     if kind not in simple:

@@ -41,6 +41,9 @@ class Resource:
     shape: Shape
     params: dict[str, str] = field(default_factory=dict)  # fixed query parameters
     embedded: Embedded | None = None
+    # Rough relative cost of a full read (records x their size). Parallel runs start the
+    # costliest first, so a big resource does not run alone at the end.
+    cost: int = 1
 
     @property
     def entity(self) -> str:
@@ -86,17 +89,17 @@ RESOURCES: tuple[Resource, ...] = (
         "name": text("name"), "type": text("type"), **_address(), "balance": money("balance"),
         "do_not_mail": flag("doNotMail"), "do_not_service": flag("doNotService"),
         "merged_to_id": ref("mergedToId"),
-    })),
+    }), cost=2),
     Resource("customer_contacts", "crm", "export/customers/contacts", EXPORT,
              Shape("customer_contact", m.CustomerContact, {
                  "customer_id": ref("customerId"), "type": text("type"),
                  "value": text("value"), "memo": text("memo"),
                  "do_not_text": flag("phoneSettings.doNotText"),
-             })),
+             }), cost=2),
     Resource("locations", "crm", "export/locations", EXPORT, Shape("location", m.Location, {
         "customer_id": ref("customerId"), "name": text("name"), **_address(),
         "zone_id": ref("zoneId"), "merged_to_id": ref("mergedToId"),
-    })),
+    }), cost=2),
     Resource("jobs", "jpm", "export/jobs", EXPORT, Shape("job", m.Job, {
         "job_number": text("jobNumber"), "customer_id": ref("customerId"),
         "location_id": ref("locationId"), "project_id": ref("projectId"),
@@ -106,7 +109,7 @@ RESOURCES: tuple[Resource, ...] = (
         "sold_by_id": ref("soldById"), "invoice_id": ref("invoiceId"),
         "total": money("total"), "summary": text("summary"),
     }, status="job_status", milestones=(
-        Milestone("job.completed", lambda row: row["job_status"] == "Completed"),))),
+        Milestone("job.completed", lambda row: row["job_status"] == "Completed"),)), cost=3),
     Resource("appointments", "jpm", "export/appointments", EXPORT,
              Shape("appointment", m.Appointment, {
                  "job_id": ref("jobId"), "customer_id": ref("customerId"),
@@ -114,14 +117,14 @@ RESOURCES: tuple[Resource, ...] = (
                  "end": when("end"), "arrival_window_start": when("arrivalWindowStart"),
                  "arrival_window_end": when("arrivalWindowEnd"), "status": text("status"),
                  "is_confirmed": flag("isConfirmed"),
-             }, status="status"), params=_ANY),
+             }, status="status"), params=_ANY, cost=3),
     Resource("appointment_assignments", "dispatch", "export/appointment-assignments", EXPORT,
              Shape("appointment_assignment", m.AppointmentAssignment, {
                  "appointment_id": ref("appointmentId"), "job_id": ref("jobId"),
                  "technician_id": ref("technicianId"),
                  "technician_name": text("technicianName"), "status": text("status"),
                  "assigned_on": when("assignedOn"),
-             }, status="status"), params=_ANY),
+             }, status="status"), params=_ANY, cost=3),
     Resource("technicians", "settings", "export/technicians", EXPORT,
              Shape("technician", m.Technician, {
                  **_PEOPLE, "mobile_phone": text("mobilePhone"), "team": text("team"),
@@ -149,7 +152,7 @@ RESOURCES: tuple[Resource, ...] = (
         "sold_on": when("soldOn"), "sold_by_id": ref("soldBy"), "subtotal": money("subtotal"),
         "tax": money("tax"), "business_unit_id": ref("businessUnitId"),
     }, status="status", computed={"total": _estimate_total}),
-        embedded=Embedded("items", "estimate_id", ESTIMATE_ITEM)),
+        embedded=Embedded("items", "estimate_id", ESTIMATE_ITEM), cost=4),
     Resource("invoices", "accounting", "export/invoices", EXPORT, Shape("invoice", m.Invoice, {
         "reference_number": text("referenceNumber"), "invoice_date": when("invoiceDate"),
         "due_date": when("dueDate"), "customer_id": ref("customer.id"),
@@ -157,19 +160,19 @@ RESOURCES: tuple[Resource, ...] = (
         "business_unit_id": ref("businessUnit.id"), "sub_total": money("subTotal"),
         "sales_tax": money("salesTax"), "total": money("total"),
         "balance": money("balance"), "paid_on": when("paidOn"),
-    }, milestones=(Milestone("invoice.paid", _paid),))),
+    }, milestones=(Milestone("invoice.paid", _paid),)), cost=5),
     Resource("invoice_items", "accounting", "export/invoice-items", EXPORT,
              Shape("invoice_item", m.InvoiceItem, {
                  "invoice_id": ref("invoiceId"), "sku_id": ref("skuId"),
                  "sku_name": text("skuName"), "description": text("description"),
                  "type": text("type"), "quantity": money("quantity"),
                  "price": money("price"), "total": money("total"),
-             })),
+             }), cost=5),
     Resource("payments", "accounting", "export/payments", EXPORT, Shape("payment", m.Payment, {
         "customer_id": ref("customer.id"), "reference_number": text("referenceNumber"),
         "date": when("date"), "type": text("type"), "total": money("total"),
         "unapplied_amount": money("unappliedAmount"),
-    })),
+    }), cost=2),
     Resource("installed_equipment", "equipmentsystems", "export/installed-equipment", EXPORT,
              Shape("installed_equipment", m.InstalledEquipment, {
                  "location_id": ref("locationId"), "customer_id": ref("customerId"),
@@ -177,7 +180,7 @@ RESOURCES: tuple[Resource, ...] = (
                  "installed_on": when("installedOn"), "serial_number": text("serialNumber"),
                  "manufacturer": text("manufacturer"), "model": text("model"),
                  "cost": money("cost"), "status": text("status"),
-             }, status="status")),
+             }, status="status"), cost=2),
     Resource("memberships", "memberships", "export/memberships", EXPORT,
              Shape("membership", m.Membership, {
                  "customer_id": ref("customerId"), "location_id": ref("locationId"),

@@ -4,7 +4,6 @@ one exception every failure becomes."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -12,8 +11,12 @@ from typing import Any
 import orjson
 import requests
 
-# A JSON number of 19+ digits may not fit in 64 bits; orjson would turn it into a float.
-_LONG_NUMBER = re.compile(rb"[:\[,]\s*-?\d{19,}")
+# A run of 19+ digits may be a number beyond 64 bits, which orjson would turn into a float.
+# Finding one: every digit becomes \x01, then a plain substring search (both run in C; a
+# regular expression takes as long as the JSON decoding itself). A run inside a string only
+# costs a slower, still exact, decode.
+_DIGITS = bytes.maketrans(b"0123456789", b"\x01" * 10)
+_LONG_RUN = b"\x01" * 19
 
 
 class ServiceTitanError(Exception):
@@ -38,7 +41,7 @@ class ServiceTitanError(Exception):
 def parse_body(content: bytes) -> Any:
     """Decode JSON exactly: orjson when safe (fast), the standard library when the body holds
     integers too long for 64 bits (kept exact there). ``ValueError`` when not JSON."""
-    if _LONG_NUMBER.search(content):
+    if _LONG_RUN in content.translate(_DIGITS):
         return json.loads(content)
     return orjson.loads(content)
 

@@ -86,14 +86,15 @@ class Shape:
                 values[name] = extra[name]
                 continue
             try:
-                values[name] = parse(dig(record, keys))
+                value = record.get(keys[0]) if len(keys) == 1 else dig(record, keys)
+                values[name] = parse(value)
             except RecordError as error:
                 raise RecordError(f"{'.'.join(keys)}: {error}") from None
         for name, compute in self.computed.items():
             values[name] = compute(values)
         data = encode(record)
         marker = repr((values["active"], sorted(extra.items()) if extra else None))
-        return Row(record_id, values, record, data.decode(), digest(data + marker.encode()))
+        return Row(record_id, values, record, data.decode(), digest(data, marker.encode()))
 
 
 def encode(record: Any) -> bytes:
@@ -108,8 +109,13 @@ def encode(record: Any) -> bytes:
     return data
 
 
-def digest(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
+def digest(*parts: bytes) -> int:
+    """A signed 64-bit digest of ``parts`` (fits a bigint column)."""
+    # SHA-1 for speed (CPU instructions for it): this detects changes, it is no signature.
+    hasher = hashlib.sha1()  # noqa: S324
+    for part in parts:
+        hasher.update(part)
+    return int.from_bytes(hasher.digest()[:8], "big", signed=True)
 
 
 def record_id_of(record: Any) -> Any:

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, connections, transaction
+from django.db import connection, connections, reset_queries, transaction
 from django.utils import timezone
 
 from servicetitan.changes import Announce
@@ -78,9 +78,10 @@ def sync(names: list[str] | None = None, *, full: bool = False, workers: int | N
     # SQLite has one writer at a time: threads would only queue on its lock.
     if workers <= 1 or len(resources) == 1 or connection.vendor == "sqlite":
         return RunSummary(run_id, [one(resource) for resource in resources])
+    costliest_first = sorted(resources, key=lambda resource: -resource.cost)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="st-sync") as pool:
-        outcomes = list(pool.map(_own_connection(one), resources))
-    return RunSummary(run_id, outcomes)
+        outcomes = {o.resource: o for o in pool.map(_own_connection(one), costliest_first)}
+    return RunSummary(run_id, [outcomes[resource.name] for resource in resources])
 
 
 def _own_connection(func: Callable[[Resource], Outcome]) -> Callable[[Resource], Outcome]:
@@ -95,8 +96,9 @@ def _own_connection(func: Callable[[Resource], Outcome]) -> Callable[[Resource],
 def sync_resource(resource: Resource, *, run_id: uuid.UUID, full: bool = False,
                   progress: Progress | None = None,
                   client_factory: ClientFactory = ServiceTitanClient) -> Outcome:
-    """One resource, under its lock; never raises for a failure of the sync itself (it is
-    recorded in the log row instead)."""
+    """One resource, under its lock. A failure of the sync (ServiceTitan errors, retries
+    spent, unexpected data) is recorded in its log row, not raised; only a database that
+    goes away raises."""
     with resource_lock(resource.name) as held:
         if not held:
             log.info("ServiceTitan %s: another sync is running; skipped", resource.name)
@@ -134,13 +136,27 @@ def _follow(resource: Resource, state: SyncState, entry: SyncLog, client: Servic
             *, full: bool, progress: Progress | None) -> None:
     announce = _announce(backfill=state.last_success_at is None)
     pages, advance = _feed(resource, state, client, full=full)
-    for page in pages:
+    for page in _read_ahead(pages):
         with transaction.atomic():
             result = write_page(resource, page.records, announce=announce, now=timezone.now())
             advance(page, result)
             _save_progress(state, entry, result, client)
+        # With DEBUG on, Django keeps up to 9,000 statements per connection, each with its
+        # parameters (a page of events is megabytes): forget them, memory stays flat.
+        reset_queries()
         if progress:
             progress(entry)
+
+
+def _read_ahead(pages: Iterator[Page]) -> Iterator[Page]:
+    """The pages, each next one fetched (in a helper thread) while the caller stores the
+    current one. Safe for resumption: the cursor still only moves with a committed page; a
+    page fetched ahead and never stored is simply asked for again next time."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="st-fetch") as fetcher:
+        upcoming = fetcher.submit(next, pages, None)
+        while (page := upcoming.result()) is not None:
+            upcoming = fetcher.submit(next, pages, None)
+            yield page
 
 
 def _announce(*, backfill: bool) -> Announce:

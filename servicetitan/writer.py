@@ -57,7 +57,8 @@ def _store(shape: Shape, rows: list[Row], announce: Announce,
     plan = classify(rows, upsert.stored_hashes(shape, [row.id for row in rows]))
     old = (upsert.stored_values(shape, [row.id for row in plan.updated])
            if announce is not Announce.NOTHING else {})
-    upsert.upsert(shape, plan.writes, now)
+    upsert.insert(shape, plan.created, now)
+    upsert.upsert(shape, plan.updated, now)
     return plan, events(shape, plan, old, announce)
 
 

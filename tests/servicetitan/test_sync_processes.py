@@ -107,7 +107,9 @@ def test_a_sync_killed_between_pages_resumes_with_exactly_the_sources_rows(sandb
     st.set_options(export_page_size=50)
     held = gate("export/invoice-items", after=5)
     first = st_sync(sandbox, "invoice_items")
-    assert held.reached.wait(GUARD)  # page 5 is committed; page 6 was asked for
+    assert held.reached.wait(GUARD)  # page 6 was asked for (read ahead of storing page 5)
+    pages = SyncState.objects.filter(resource="invoice_items", pages=5)
+    wait_until(pages.exists)  # page 5 is committed; the sync now waits for page 6
 
     kill(first)
     held.release.set()

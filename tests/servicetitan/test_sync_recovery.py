@@ -81,7 +81,8 @@ def test_a_failed_run_resumes_from_the_last_committed_page(sandbox, st, make_cli
     second = sync(["customers"], client_factory=make_client)
 
     assert first.outcomes[0].status == "failed" and second.ok
-    assert (first.outcomes[0].log.fetched, second.outcomes[0].log.fetched) == (60, 40)
+    before, after = first.outcomes[0].log.fetched, second.outcomes[0].log.fetched
+    assert 60 <= before < 100 and before + after == 100  # (a page may have been read ahead)
     assert WorkflowEvent.objects.filter(event_type="customer.created").count() == 100
     assert_exact_copy(st, ["customers"])
 
