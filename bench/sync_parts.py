@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import requests
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
 from servicetitan.client import ServiceTitanClient
@@ -37,11 +37,15 @@ def empty_mirror() -> None:
     SyncState.objects.update(cursor="", pages=0, records=0, last_success_at=None)
 
 
-def synced_totals() -> tuple[int, int]:
-    """(records fetched by the latest run, rows now in the mirror tables)."""
+def synced_totals() -> tuple[int, int, float]:
+    """(records fetched by the latest run, rows now in the mirror tables, seconds from the
+    run's first start to its last finish as its log rows tell: the sync without the
+    process's start-up)."""
     latest = SyncLog.objects.latest("started_at").run_id
-    fetched = SyncLog.objects.filter(run_id=latest).aggregate(n=Sum("fetched"))["n"]
-    return fetched, sum(_count(table) for table in MIRRORS)
+    run = SyncLog.objects.filter(run_id=latest).aggregate(
+        n=Sum("fetched"), start=Min("started_at"), end=Max("finished_at"))
+    seconds = (run["end"] - run["start"]).total_seconds()
+    return run["n"], sum(_count(table) for table in MIRRORS), seconds
 
 
 def _count(table: str) -> int:
@@ -53,6 +57,7 @@ def _count(table: str) -> int:
 @dataclass(frozen=True)
 class Incremental:
     seconds: float
+    rss: int
     resources: int
     requests: int
     fetched: int
@@ -64,11 +69,11 @@ def incremental(env: dict, manage, log: Path, changes: int) -> Incremental:
     """Change ``changes`` records in the sandbox, then time an incremental ``st_sync``."""
     _change(env["SANDBOX_URL"], changes)
     events_before = WorkflowEvent.objects.count()
-    seconds, _ = manage(env, "st_sync", log=log)
+    seconds, rss = manage(env, "st_sync", log=log)
     latest = SyncLog.objects.latest("started_at").run_id
     totals = SyncLog.objects.filter(run_id=latest).aggregate(
         requests=Sum("requests"), fetched=Sum("fetched"), updated=Sum("updated"))
-    return Incremental(seconds, SyncLog.objects.filter(run_id=latest).count(),
+    return Incremental(seconds, rss, SyncLog.objects.filter(run_id=latest).count(),
                        totals["requests"], totals["fetched"], totals["updated"],
                        WorkflowEvent.objects.count() - events_before)
 

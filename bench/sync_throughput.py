@@ -133,14 +133,16 @@ def run_all(args: argparse.Namespace, env: dict) -> None:
 
     empty_mirror()
     seconds, rss = manage(env, "st_sync", "--full", log=log)
-    records, rows = synced_totals()
+    records, rows, syncing = synced_totals()
     ours = rows / seconds
     print(f"(a)  ours:  {records:,} records, {rows:,} rows in {seconds:.1f}s = "
-          f"{records / seconds:,.0f} records/s, {ours:,.0f} rows/s; peak RSS {rss} MB")
+          f"{records / seconds:,.0f} records/s, {ours:,.0f} rows/s; peak RSS {rss} MB "
+          f"(the command end to end; its sync alone took {syncing:.1f}s)")
 
     nothing = incremental(env, manage, log, changes=0)
     print(f"(d)  incremental, nothing changed: {nothing.seconds:.1f}s, "
-          f"{nothing.requests} requests for {nothing.resources} resources")
+          f"{nothing.requests} requests for {nothing.resources} resources (token included); "
+          f"peak RSS {nothing.rss} MB (the process at rest, nearly)")
     for k in [int(k) for k in args.changes.split(",") if k]:
         run = incremental(env, manage, log, changes=k)
         print(f"(e)  incremental, {k:,} changed: {run.seconds:.1f}s, {run.fetched:,} fetched, "
@@ -161,7 +163,7 @@ def run_all(args: argparse.Namespace, env: dict) -> None:
         empty_mirror()
         seconds, rss = manage({**env, "ST_SYNC_BACKFILL_EVENTS": "1"}, "st_sync", "--full",
                               log=log)
-        records, rows = synced_totals()
+        records, rows, _ = synced_totals()
         print(f"(a') ours, every record also announced as an event: {seconds:.1f}s = "
               f"{records / seconds:,.0f} records/s, {rows / seconds:,.0f} rows/s "
               f"({rows / seconds / floor:.2f}x COPY); peak RSS {rss} MB")

@@ -222,7 +222,8 @@ def _finish(state: SyncState, entry: SyncLog, client: ServiceTitanClient, status
     now = timezone.now()
     entry.status, entry.finished_at, entry.duration = status, now, seconds
     entry.requests, entry.retries = client.requests, client.retries
-    entry.save()
+    entry.save(update_fields=["status", "finished_at", "duration", "requests", "retries",
+                              "error"])
     state.last_status = status
     if status != SyncLog.Status.FAILED:
         state.last_success_at = now

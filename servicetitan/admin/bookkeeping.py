@@ -34,9 +34,8 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(SyncLog)
 class SyncLogAdmin(ReadOnly):
-    list_display = ("resource", "status_badge", "started_at", "seconds", "pages", "fetched",
-                    "created", "updated", "unchanged", "rejected", "requests", "retries",
-                    "rate", "full")
+    list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
+                    "records", "outcome", "rejected_count", "calls", "rate", "full")
     list_filter = ("status", "resource", "full")
     search_fields = ("resource", "=run_id", "error")
     date_hierarchy = "started_at"
@@ -50,6 +49,24 @@ class SyncLogAdmin(ReadOnly):
     @admin.display(description="seconds", ordering="duration")
     def seconds(self, obj: SyncLog) -> str:
         return "-" if obj.duration is None else f"{obj.duration:.1f}"
+
+    @admin.display(description="records", ordering="fetched")
+    def records(self, obj: SyncLog) -> str:
+        return f"{obj.fetched:,}"
+
+    @admin.display(description="new · changed · same")
+    def outcome(self, obj: SyncLog) -> str:
+        return f"{obj.created:,} · {obj.updated:,} · {obj.unchanged:,}"
+
+    @admin.display(description="rejected", ordering="rejected")
+    def rejected_count(self, obj: SyncLog):
+        if not obj.rejected:
+            return "0"
+        return format_html('<b style="color: {}">{}</b>', COLOURS["partial"], f"{obj.rejected:,}")
+
+    @admin.display(description="requests (retries)", ordering="requests")
+    def calls(self, obj: SyncLog) -> str:
+        return f"{obj.requests:,} ({obj.retries:,})" if obj.retries else f"{obj.requests:,}"
 
     @admin.display(description="records/s")
     def rate(self, obj: SyncLog) -> str:
@@ -72,6 +89,7 @@ class SyncStateAdmin(ReadOnly):
                     "last_page_at", "last_success_at", "status_badge", "reset_at")
     list_filter = ("cursor_kind", "last_status")
     search_fields = ("resource",)
+    ordering = ("resource",)
     actions = ("sync_now", "reset_cursor")
 
     @admin.display(description="cursor")
