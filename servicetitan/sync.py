@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -136,16 +137,25 @@ def _follow(resource: Resource, state: SyncState, entry: SyncLog, client: Servic
             *, full: bool, progress: Progress | None) -> None:
     announce = _announce(backfill=state.last_success_at is None)
     pages, advance = _feed(resource, state, client, full=full)
-    for page in _read_ahead(pages):
-        with transaction.atomic():
-            result = write_page(resource, page.records, announce=announce, now=timezone.now())
-            advance(page, result)
-            _save_progress(state, entry, result, client)
-        # With DEBUG on, Django keeps up to 9,000 statements per connection, each with its
-        # parameters (a page of events is megabytes): forget them, memory stays flat.
-        reset_queries()
-        if progress:
-            progress(entry)
+    # closing(): on an error, wait for a page being fetched ahead before the client closes.
+    with closing(_read_ahead(pages)) as ahead:
+        for page in ahead:
+            _store_page(resource, page, state, entry, client, announce, advance)
+            if progress:
+                progress(entry)
+
+
+def _store_page(resource: Resource, page: Page, state: SyncState, entry: SyncLog,
+                client: ServiceTitanClient, announce: Announce,
+                advance: Callable[[Page, PageResult], None]) -> None:
+    """One page in one transaction: rows, events, cursor and log counts."""
+    with transaction.atomic():
+        result = write_page(resource, page.records, announce=announce, now=timezone.now())
+        advance(page, result)
+        _save_progress(state, entry, result, client)
+    # With DEBUG on, Django keeps up to 9,000 statements per connection, each with its
+    # parameters (a page of events is megabytes): forget them, memory stays flat.
+    reset_queries()
 
 
 def _read_ahead(pages: Iterator[Page]) -> Iterator[Page]:
