@@ -227,6 +227,17 @@ SERVICETITAN = servicetitan_settings(SANDBOX_URL)
 GHL = ghl_settings(SANDBOX_URL)
 TWILIO = twilio_settings(SANDBOX_URL)
 
+# --- ServiceTitan sync (servicetitan/conf.py) -----------------------------------------------
+# ServiceTitan allows 60 calls per second per app and tenant, across all our threads.
+ST_RATE_LIMIT_PER_SECOND = env.float("ST_RATE_LIMIT_PER_SECOND", default=60.0)
+ST_SYNC_INTERVAL_MINUTES = env.int("ST_SYNC_INTERVAL_MINUTES", default=5)
+ST_SYNC_WORKERS = env.int("ST_SYNC_WORKERS", default=4)
+ST_MAX_RETRIES = env.int("ST_MAX_RETRIES", default=10)
+ST_REQUEST_TIMEOUT_SECONDS = env.float("ST_REQUEST_TIMEOUT_SECONDS", default=60.0)
+# On: the first complete read of a resource announces every record as created (workflows
+# would then see the whole history as new); off: the backfill announces nothing.
+ST_SYNC_BACKFILL_EVENTS = strict_bool("ST_SYNC_BACKFILL_EVENTS", default=False)
+
 # --- Messaging ------------------------------------------------------------------------------
 # Reply texts and sending rules (messaging/conf.py documents every key).
 MESSAGING = {

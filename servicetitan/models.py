@@ -9,6 +9,7 @@ Rows are written only by the sync service (bulk upserts); nothing else saves the
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Now
 
 
 class STRecord(models.Model):
@@ -18,6 +19,9 @@ class STRecord(models.Model):
     modified_on = models.DateTimeField(null=True, blank=True, db_index=True)
     raw = models.JSONField(help_text="The record exactly as ServiceTitan sent it.")
     synced_at = models.DateTimeField()
+    # A digest of ``raw`` (and of what the sync derives besides it): a re-delivered record
+    # with the same digest is left alone and announces nothing.
+    content_hash = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -88,6 +92,8 @@ class Job(STRecord):
 
     class Meta:
         db_table = "st_jobs"
+        # Workflows look for jobs completed in a window (review requests).
+        indexes = [models.Index(fields=["job_status", "completed_on"], name="st_job_done_idx")]
 
 
 class Appointment(STRecord):
@@ -194,6 +200,8 @@ class Estimate(STRecord):
 
     class Meta:
         db_table = "st_estimates"
+        # Workflows look for estimates still open some days after they were made.
+        indexes = [models.Index(fields=["status", "created_on"], name="st_estimate_open_idx")]
 
 
 class EstimateItem(STRecord):
@@ -301,3 +309,69 @@ class Project(STRecord):
 
     class Meta:
         db_table = "st_projects"
+
+
+# --- bookkeeping ------------------------------------------------------------------------------
+class SyncState(models.Model):
+    """Where the sync of one resource stands. ``cursor`` is the export's ``continueFrom``
+    token (export resources) or the ISO ``modifiedOn`` watermark (list resources); it advances
+    in the same transaction as the rows of each page, so a crash resumes after the last
+    committed page. An empty cursor means "from the beginning"."""
+
+    resource = models.CharField(max_length=40, primary_key=True)
+    cursor = models.TextField(blank=True, default="")
+    cursor_kind = models.CharField(max_length=10)
+    pages = models.BigIntegerField(default=0, help_text="pages committed since the last reset")
+    records = models.BigIntegerField(default=0, help_text="records seen since the last reset")
+    last_page_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="end of the last run that reached the end of the feed; empty until the "
+                  "first complete sync (the backfill)")
+    last_status = models.CharField(max_length=10, blank=True, default="")
+    reset_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "st_sync_state"
+        verbose_name = "sync cursor"
+
+    def __str__(self) -> str:
+        return self.resource
+
+
+class SyncLog(models.Model):
+    """One row per resource per run: what it fetched and wrote, how it ended, how long it took.
+    Counts are updated with every committed page, so a running sync shows its progress."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        SUCCESS = "success"
+        PARTIAL = "partial", "partial (records rejected)"
+        FAILED = "failed"
+
+    run_id = models.UUIDField(db_index=True)
+    resource = models.CharField(max_length=40, db_index=True)
+    full = models.BooleanField(default=False, help_text="re-read from the beginning")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(db_default=Now())
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pages = models.IntegerField(default=0)
+    fetched = models.IntegerField(default=0)
+    created = models.IntegerField(default=0)
+    updated = models.IntegerField(default=0)
+    unchanged = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    requests = models.IntegerField(default=0)
+    retries = models.IntegerField(default=0)
+    duration = models.FloatField(null=True, blank=True, help_text="seconds")
+    error = models.TextField(blank=True, default="")
+    rejected_records = models.JSONField(
+        default=list, blank=True, help_text="[{id, error}] of records set aside (the first 200)")
+
+    class Meta:
+        db_table = "st_sync_log"
+        ordering = ["-started_at", "resource"]
+        indexes = [models.Index(fields=["resource", "-started_at"], name="st_sync_log_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.status} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,127 @@
+"""The sync log (every resource run at a glance, with a chart of recent runs) and the cursors
+(with "sync now" and "reset cursor" actions that call ``servicetitan.operations``)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from servicetitan import operations
+from servicetitan.admin.chart import COLOURS, runs_chart
+from servicetitan.models import SyncLog, SyncState
+
+CHART_RUNS = 40
+
+
+def badge(status: str):
+    if not status:
+        return "-"
+    return format_html('<b style="color: {}">{}</b>', COLOURS.get(status, "#777"), status)
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SyncLog)
+class SyncLogAdmin(ReadOnly):
+    list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
+                    "records", "outcome", "rejected_count", "calls", "rate", "full")
+    list_filter = ("status", "resource", "full")
+    search_fields = ("resource", "=run_id", "error")
+    date_hierarchy = "started_at"
+    exclude = ("rejected_records",)
+    readonly_fields = ("rejected_list",)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: SyncLog):
+        return badge(obj.status)
+
+    @admin.display(description="seconds", ordering="duration")
+    def seconds(self, obj: SyncLog) -> str:
+        return "-" if obj.duration is None else f"{obj.duration:.1f}"
+
+    @admin.display(description="records", ordering="fetched")
+    def records(self, obj: SyncLog) -> str:
+        return f"{obj.fetched:,}"
+
+    @admin.display(description="new · changed · same")
+    def outcome(self, obj: SyncLog) -> str:
+        return f"{obj.created:,} · {obj.updated:,} · {obj.unchanged:,}"
+
+    @admin.display(description="rejected", ordering="rejected")
+    def rejected_count(self, obj: SyncLog):
+        if not obj.rejected:
+            return "0"
+        return format_html('<b style="color: {}">{}</b>', COLOURS["partial"], f"{obj.rejected:,}")
+
+    @admin.display(description="requests (retries)", ordering="requests")
+    def calls(self, obj: SyncLog) -> str:
+        return f"{obj.requests:,} ({obj.retries:,})" if obj.retries else f"{obj.requests:,}"
+
+    @admin.display(description="records/s")
+    def rate(self, obj: SyncLog) -> str:
+        return f"{obj.fetched / obj.duration:,.0f}" if obj.duration else "-"
+
+    @admin.display(description="rejected records")
+    def rejected_list(self, obj: SyncLog):
+        return format_html("<pre style='white-space: pre-wrap'>{}</pre>",
+                           json.dumps(obj.rejected_records, indent=2, ensure_ascii=False))
+
+    def changelist_view(self, request, extra_context=None):
+        recent = list(SyncLog.objects.order_by("-started_at")[:CHART_RUNS])[::-1]
+        extra_context = {**(extra_context or {}), "runs_chart": runs_chart(recent)}
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(SyncState)
+class SyncStateAdmin(ReadOnly):
+    list_display = ("resource", "cursor_kind", "cursor_start", "pages", "records",
+                    "last_page_at", "last_success_at", "status_badge", "reset_at")
+    list_filter = ("cursor_kind", "last_status")
+    search_fields = ("resource",)
+    ordering = ("resource",)
+    actions = ("sync_now", "reset_cursor")
+
+    @admin.display(description="cursor")
+    def cursor_start(self, obj: SyncState) -> str:
+        if not obj.cursor:
+            return "(from the beginning)"
+        return obj.cursor if len(obj.cursor) <= 32 else obj.cursor[:32] + "…"
+
+    @admin.display(description="last status", ordering="last_status")
+    def status_badge(self, obj: SyncState):
+        return badge(obj.last_status)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Actions need the change permission; the form itself has no editable field.
+        return request.user.has_perm("servicetitan.change_syncstate")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in SyncState._meta.fields]
+
+    @admin.action(description="Sync now (queued for the task cluster)")
+    def sync_now(self, request, queryset) -> None:
+        names = sorted(queryset.values_list("resource", flat=True))
+        task_id = operations.enqueue_sync(names)
+        self.message_user(request, f"Queued a sync of {', '.join(names)} (task {task_id}).")
+
+    @admin.action(description="Reset cursor (re-read from the beginning on the next sync)")
+    def reset_cursor(self, request, queryset) -> None:
+        names = sorted(queryset.values_list("resource", flat=True))
+        busy = [name for name in names if not operations.reset_cursor(name)]
+        done = [name for name in names if name not in busy]
+        if done:
+            self.message_user(request, f"Reset: {', '.join(done)}.")
+        if busy:
+            self.message_user(request, f"Busy, not reset (a sync is running): "
+                              f"{', '.join(busy)}.", level=messages.WARNING)

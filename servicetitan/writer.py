@@ -1,0 +1,114 @@
+"""Writing one page of records: rows, embedded children and their events, in the caller's
+transaction. A malformed record is set aside with the reason; the rest of the page lands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from servicetitan import upsert
+from servicetitan.changes import Announce, Plan, classify, events, updated_events
+from servicetitan.convert import RecordError
+from servicetitan.resources import Embedded, Resource
+from servicetitan.rows import Row, Shape, record_id_of
+from workflows.events import Event, record_events
+
+
+@dataclass
+class PageResult:
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)  # [{id, error}]
+    events: int = 0
+    latest_modified: datetime | None = None   # newest modifiedOn among the page's rows
+
+
+@dataclass
+class _Parsed:
+    rows: list[Row]
+    children: dict[int, list[Row]]   # parent id -> its embedded rows (when the parent has any)
+    rejected: list[dict[str, Any]]
+
+
+def write_page(resource: Resource, records: list[Any], *, announce: Announce,
+               now: datetime) -> PageResult:
+    """Store a page of ``resource`` records (call inside a transaction). Records repeated in
+    the page count once, the last one winning."""
+    parsed = _parse(resource, records)
+    plan, found = _store(resource.shape, parsed.rows, announce, now)
+    if resource.embedded is not None:
+        changed = {row.id for row in plan.writes}
+        children = {pid: kids for pid, kids in parsed.children.items() if pid in changed}
+        found += _store_children(resource.embedded, children, announce, now)
+    record_events(found)
+    stamps = [row.values["modified_on"] for row in parsed.rows if row.values["modified_on"]]
+    return PageResult(fetched=len(records), created=len(plan.created),
+                      updated=len(plan.updated), unchanged=plan.unchanged,
+                      rejected=parsed.rejected, events=len(found),
+                      latest_modified=max(stamps, default=None))
+
+
+def _store(shape: Shape, rows: list[Row], announce: Announce,
+           now: datetime) -> tuple[Plan, list[Event]]:
+    """Classify, read the old values of what changed, write; returns the plan and events."""
+    plan = classify(rows, upsert.stored_hashes(shape, [row.id for row in rows]))
+    old = (upsert.stored_values(shape, [row.id for row in plan.updated])
+           if announce is not Announce.NOTHING else {})
+    upsert.insert(shape, plan.created, now)
+    upsert.upsert(shape, plan.updated, now)
+    return plan, events(shape, plan, old, announce)
+
+
+def _parse(resource: Resource, records: list[Any]) -> _Parsed:
+    rows: dict[int, Row] = {}
+    children: dict[int, list[Row]] = {}
+    rejected = []
+    for record in records:
+        try:
+            row = resource.shape.row(record)
+            kids = _embedded_rows(resource.embedded, row) if resource.embedded else None
+        except RecordError as error:
+            rejected.append({"id": record_id_of(record), "error": str(error)})
+            continue
+        rows.pop(row.id, None)  # re-inserted so the page order follows the last copy
+        rows[row.id] = row
+        if kids is not None:
+            children[row.id] = kids
+        else:
+            children.pop(row.id, None)
+    return _Parsed(list(rows.values()), children, rejected)
+
+
+def _embedded_rows(embedded: Embedded, parent: Row) -> list[Row] | None:
+    """The child rows of a parent; None when the parent does not say (no such field), in
+    which case the stored children are left alone."""
+    items = parent.raw.get(embedded.key)
+    if items is None:
+        return None
+    if not isinstance(items, list):
+        raise RecordError(f"{embedded.key}: {items!r:.60} is not a list")
+    extra = {embedded.parent_column: parent.id}
+    kids = []
+    for position, item in enumerate(items):
+        try:
+            kids.append(embedded.shape.row(item, extra))
+        except RecordError as error:
+            raise RecordError(f"{embedded.key}[{position}]: {error}") from None
+    return kids
+
+
+def _store_children(embedded: Embedded, children: dict[int, list[Row]], announce: Announce,
+                    now: datetime) -> list[Event]:
+    """Write the children of changed parents and deactivate those their parents dropped."""
+    shape = embedded.shape
+    rows = list({row.id: row for kids in children.values() for row in kids}.values())
+    _, found = _store(shape, rows, announce, now)
+    gone = upsert.deactivate(shape, embedded.parent_column, list(children),
+                             {row.id for row in rows}, now)
+    if announce is not Announce.NOTHING:
+        for old in gone:
+            found += updated_events(shape, old, {**old, "active": False})
+    return found

@@ -1,0 +1,67 @@
+"""/metrics after real work: a ServiceTitan sync from the sandbox, a workflow run by the
+engine and a text sent through the Twilio sandbox."""
+
+import re
+
+import pytest
+
+from messaging.services.send import send_sms
+from servicetitan.sync import sync
+from workflows.engine import Worker
+from workflows.events import Event, record_event
+from workflows.services.definitions import definition_save
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def scrape(client) -> str:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def sample(body: str, name: str, **labels: str) -> float:
+    """The value of one sample, found by name and labels (in any order)."""
+    for line in body.splitlines():
+        match = re.match(rf"^{name}\{{(.*)\}} (\S+)$", line)
+        if match and all(f'{k}="{v}"' in match.group(1) for k, v in labels.items()):
+            return float(match.group(2))
+    raise AssertionError(f"no sample {name} {labels}")
+
+
+def test_a_sync_shows_up_per_resource(client, sandbox, settings):
+    settings.ST_SYNC_WORKERS = 1
+    sync(["customers"])
+    body = scrape(client)
+    assert sample(body, "perfectcatch_st_sync_records_total", resource="customers",
+                  kind="created") == 100
+    assert sample(body, "perfectcatch_st_sync_runs_total", resource="customers",
+                  status="success") == 1
+    assert sample(body, "perfectcatch_st_sync_last_success_timestamp_seconds",
+                  resource="customers") > 0
+    assert sample(body, "perfectcatch_st_sync_last_duration_seconds", resource="customers") >= 0
+
+
+def test_a_workflow_run_shows_instances_steps_and_latency(client):
+    definition_save(actor="test", data={
+        "name": "Note it", "trigger_event": "customer.created", "active": True,
+        "steps": [{"id": "remember", "type": "set", "values": {"seen": "yes"}}]})
+    record_event(Event("customer.created", "customer", 42, payload={"id": 42}))
+    Worker(name="metrics-test").drain()
+    body = scrape(client)
+    assert sample(body, "perfectcatch_workflow_instances", status="completed",
+                  definition="Note it") == 1
+    assert sample(body, "perfectcatch_workflow_step_runs_total", step_type="set",
+                  status="succeeded") == 1
+    assert sample(body, "perfectcatch_workflow_event_to_instance_seconds", quantile="0.5") >= 0
+
+
+def test_a_text_shows_up_as_sent(client, sandbox, settings):
+    settings.MESSAGING = {"sends_per_second": 1000.0}
+    message = send_sms(to="+14155550123", body="Your technician is on the way",
+                       purpose="transactional")
+    assert message.status == "queued"
+    body = scrape(client)
+    assert sample(body, "perfectcatch_sms_total", stage="sent") == 1
+    assert sample(body, "perfectcatch_sms_messages", direction="outbound", status="queued") == 1
+    assert 'perfectcatch_metrics_collector_up{app="messaging"} 1.0' in body

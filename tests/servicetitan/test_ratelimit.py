@@ -1,0 +1,76 @@
+import threading
+
+import pytest
+
+from servicetitan.ratelimit import RateLimiter
+
+
+class FakeTime:
+    """A clock that only moves when the limiter sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.lock = threading.Lock()
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.now += seconds
+
+
+def limiter(rate: float, burst: int = 1) -> tuple[RateLimiter, FakeTime]:
+    fake = FakeTime()
+    return RateLimiter(rate, burst, clock=fake.clock, sleep=fake.sleep), fake
+
+
+def test_the_first_call_goes_out_at_once():
+    bucket, _ = limiter(60)
+    assert bucket.acquire() == 0
+
+
+def test_calls_are_spaced_one_over_the_rate_apart():
+    bucket, _ = limiter(60)
+    bucket.acquire()
+    assert bucket.reserve() == pytest.approx(1 / 60)
+
+
+def test_no_one_second_window_sees_more_than_the_rate():
+    bucket, fake = limiter(60)
+    stamps = []
+    for _ in range(300):
+        bucket.acquire()
+        stamps.append(fake.now)
+    # (less a nanosecond: 1/60 added up 60 times lands a hair under 1.0 in floating point)
+    busiest = max(sum(1 for s in stamps if start <= s < start + 1.0 - 1e-9)
+                  for start in stamps)
+    assert busiest == 60
+
+
+def test_a_burst_lets_that_many_calls_out_at_once():
+    bucket, _ = limiter(10, burst=3)
+    assert [bucket.reserve() for _ in range(4)] == [0, 0, 0, pytest.approx(0.1)]
+
+
+def test_an_idle_limiter_does_not_save_up_more_than_its_burst():
+    bucket, fake = limiter(10, burst=2)
+    fake.now += 60
+    assert [bucket.reserve() for _ in range(3)] == [0, 0, pytest.approx(0.1)]
+
+
+def test_threads_share_the_limit():
+    bucket, _ = limiter(50)
+    waits = []
+    threads = [threading.Thread(target=lambda: waits.append(bucket.reserve()))
+               for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(waits) == pytest.approx([i / 50 for i in range(10)])
+
+
+def test_a_rate_must_be_positive():
+    with pytest.raises(ValueError):
+        RateLimiter(0)
