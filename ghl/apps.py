@@ -7,7 +7,7 @@ class GHLConfig(AppConfig):
 
     def ready(self) -> None:
         # The ghl_push_estimate and ghl_update_opportunity workflow steps register on import.
-        from ghl import checks, steps  # noqa: F401
+        from ghl import checks, health, steps  # noqa: F401
         from ghl.services import apply, dnd
         from messaging.hooks import on_preference_change
 
