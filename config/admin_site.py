@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
 from django.utils.decorators import method_decorator
 
 from config.ratelimits import rate_limit
@@ -22,6 +23,25 @@ class PerfectCatchAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(rate_limit("admin", keys=("user_or_ip",))(view), cacheable)
+
+
+class OperatePermission:
+    """For admins whose rows change only through actions that call services (no edit form):
+    actions declared with ``permissions=["operate"]`` need ``operate_permission``, and custom
+    pages use ``require_view``/``require_operate`` to check before they show anything."""
+
+    operate_permission: str = ""
+
+    def has_operate_permission(self, request) -> bool:
+        return bool(self.operate_permission) and request.user.has_perm(self.operate_permission)
+
+    def require_view(self, request) -> None:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+
+    def require_operate(self, request) -> None:
+        if not self.has_operate_permission(request):
+            raise PermissionDenied
 
 
 class PerfectCatchAdminConfig(AdminConfig):

@@ -11,16 +11,22 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django_ratelimit import ALL
 from django_ratelimit.core import _split_rate, is_ratelimited
 
 from config.metrics_registry import webhook_rejected
 
 
-def too_many_requests(group: str) -> HttpResponse:
+def too_many_requests(group: str, *, html: bool = False) -> HttpResponse:
+    """429 with ``Retry-After``: JSON for machines, a short page for staff (``html``)."""
     _count, period = _split_rate(settings.RATELIMITS[group])
-    response = JsonResponse({"error": "too many requests", "retry_after_seconds": period},
-                            status=429)
+    if html:
+        response = HttpResponse(
+            render_to_string("429.html", {"retry_after": period}), status=429)
+    else:
+        response = JsonResponse({"error": "too many requests", "retry_after_seconds": period},
+                                status=429)
     response["Retry-After"] = str(period)
     return response
 

@@ -8,13 +8,15 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from config.ratelimits import over_limit
+from config.admin_site import OperatePermission
+from config.ratelimits import over_limit, too_many_requests
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Vendor data and logs: looked at, never edited here (the services write them)."""
+class ReadOnlyAdmin(OperatePermission, admin.ModelAdmin):
+    """Vendor data and logs: looked at, never edited here (the services write them). Their
+    actions (push, apply again) need ``operate_permission``."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -27,16 +29,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 def per_row_action(name: str, label: str, call: Callable[[Model], str],
-                   errors: tuple[type[Exception], ...], calls_vendor: bool = False) -> Callable:
+                   errors: tuple[type[Exception], ...], calls_vendor: bool = False,
+                   permission: str = "operate") -> Callable:
     """An action running ``call(row)`` for each selected row; ``call`` returns a line for
     the report, ``errors`` are reported per row instead of stopping the others.
     ``calls_vendor``: counted against the per-user ``admin_vendor_action`` budget."""
 
-    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest,
+               queryset: QuerySet) -> HttpResponse | None:
         if calls_vendor and over_limit(request, "admin_vendor_action", "user_or_ip"):
-            modeladmin.message_user(request, "Too many GHL actions in a short time: try again "
-                                             "in a minute.", messages.ERROR)
-            return
+            return too_many_requests("admin_vendor_action", html=True)
         done, failed = [], []
         for row in queryset:
             try:
@@ -49,7 +51,9 @@ def per_row_action(name: str, label: str, call: Callable[[Model], str],
         if failed:
             modeladmin.message_user(request, f"{len(failed)} failed: " + "; ".join(failed[:10]),
                                     messages.ERROR)
+        return None
 
     action.short_description = label
     action.__name__ = name
+    action.allowed_permissions = (permission,)
     return action

@@ -21,6 +21,7 @@ def _apply_again(delivery: WebhookDelivery) -> str:
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    operate_permission = "ghl.change_webhookdelivery"
     list_display = ("received_at", "event_type", "record_id", "verdict", "signature", "status",
                     "error", "webhook_id")
     list_filter = ("verdict", "status", "event_type", "signature")

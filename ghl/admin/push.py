@@ -48,6 +48,7 @@ class PushStateFilter(admin.SimpleListFilter):
 
 @admin.register(EstimateToPush)
 class EstimateToPushAdmin(ReadOnlyAdmin):
+    operate_permission = "ghl.change_estimateopportunity"
     list_display = ("id", "name", "status", "total", "customer", "sold_by_id", "ghl_state")
     list_filter = ("status", PushStateFilter, "active")
     search_fields = ("=id", "name", "=customer_id")
@@ -74,6 +75,7 @@ class EstimateToPushAdmin(ReadOnlyAdmin):
 
 @admin.register(EstimateOpportunity)
 class EstimateOpportunityAdmin(ReadOnlyAdmin):
+    operate_permission = "ghl.change_estimateopportunity"
     list_display = ("estimate_id", "opportunity_link", "state", "pushed_status", "pushed_value",
                     "assigned", "pushes", "pushed_at", "last_error")
     list_filter = ("state", "pushed_status")

@@ -49,7 +49,7 @@ class EmployeeAdmin(admin.ModelAdmin):
         if "ghl_user" in form.changed_data:
             assign_ghl_user(employee=obj, user=form.cleaned_data["ghl_user"])
 
-    @admin.action(description="Let email matching decide again")
+    @admin.action(description="Let email matching decide again", permissions=["change"])
     def match_by_email(self, request: HttpRequest, queryset: QuerySet) -> None:
         counts = forget_staff_choice(list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"{counts['matched']} matched by email, "

@@ -11,11 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from config.admin_site import OperatePermission
 from messaging.models import CommunicationPreference, Direction, SmsMessage
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):
+class SmsMessageAdmin(OperatePermission, admin.ModelAdmin):
     list_display = ("created_at", "arrow", "conversation_link", "status", "excerpt",
                     "customer_id", "error_code")
     list_filter = ("status", "direction", "purpose", "intent")
@@ -58,6 +59,7 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
     def conversations_view(self, request: HttpRequest) -> TemplateResponse:
         """One row per phone number: last activity, counts; searchable by number."""
+        self.require_view(request)
         threads = SmsMessage.objects.values("phone").annotate(
             last_at=Max("created_at"), total=Count("id"),
             inbound=Count("id", filter=Q(direction=Direction.INBOUND))).order_by("-last_at")
@@ -73,6 +75,7 @@ class SmsMessageAdmin(admin.ModelAdmin):
             "opts": self.model._meta, "query": query, "opted_out": opted_out})
 
     def conversation_view(self, request: HttpRequest, phone: str) -> TemplateResponse:
+        self.require_view(request)
         thread = list(SmsMessage.objects.filter(phone=phone).order_by("-created_at", "-id")[:500])
         thread.reverse()  # the latest 500, oldest first
         preference = CommunicationPreference.objects.filter(phone=phone).first()

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from functools import partial
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from config.admin_site import OperatePermission
 from messaging.admin.forms import ImportForm, OptOutNumberForm, ReasonForm
 from messaging.models import CommunicationPreference, OptOutReview, PreferenceChange
 from messaging.services import preferences
@@ -58,6 +60,7 @@ def with_reason(name: str, label: str, service: Callable[..., preferences.Prefer
 
     action.short_description = label
     action.__name__ = name
+    action.allowed_permissions = ("operate",)
     return action
 
 
@@ -65,7 +68,7 @@ staff_opt_out = partial(preferences.opt_out, source="staff")
 staff_opt_in = partial(preferences.opt_in, source="staff")
 
 
-class PreferenceAdminBase(admin.ModelAdmin):
+class PreferenceAdminBase(OperatePermission, admin.ModelAdmin):
     list_display = ("phone", "customer_id", "sms_opted_out", "opt_out_source", "opted_out_at",
                     "opted_in_at", "needs_review", "conversation")
     list_filter = ("sms_opted_out", "opt_out_source", "needs_review")
@@ -90,6 +93,7 @@ class PreferenceAdminBase(admin.ModelAdmin):
 
 @admin.register(CommunicationPreference)
 class CommunicationPreferenceAdmin(PreferenceAdminBase):
+    operate_permission = "messaging.change_communicationpreference"
     actions = [
         with_reason("opt_out_selected", "Opt out selected numbers", staff_opt_out,
                     "opted out"),
@@ -105,6 +109,8 @@ class CommunicationPreferenceAdmin(PreferenceAdminBase):
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
         """"Add" is "opt a number out": a phone and a reason, through the service."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         form = OptOutNumberForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             result = preferences.opt_out(phone=form.cleaned_data["phone"], source="staff",
@@ -120,6 +126,8 @@ class CommunicationPreferenceAdmin(PreferenceAdminBase):
             "submit": "Opt out"})
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         problems: list[str] = []
         if request.method == "POST" and form.is_valid():
@@ -145,6 +153,8 @@ class CommunicationPreferenceAdmin(PreferenceAdminBase):
 @admin.register(OptOutReview)
 class OptOutReviewAdmin(PreferenceAdminBase):
     """The review queue: free-text replies taken as opt-outs, oldest first."""
+
+    operate_permission = "messaging.change_optoutreview"
 
     list_display = ("phone", "reply", "opted_out_at", "customer_id", "conversation")
     list_filter = ()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.utils.html import format_html
 
+from config.ratelimits import over_limit, too_many_requests
 from servicetitan import operations
 from servicetitan.admin.chart import COLOURS, runs_chart
 from servicetitan.models import SyncLog, SyncState
@@ -109,13 +111,16 @@ class SyncStateAdmin(ReadOnly):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in SyncState._meta.fields]
 
-    @admin.action(description="Sync now (queued for the task cluster)")
-    def sync_now(self, request, queryset) -> None:
+    @admin.action(description="Sync now (queued for the task cluster)", permissions=["change"])
+    def sync_now(self, request, queryset) -> HttpResponse | None:
+        if over_limit(request, "admin_vendor_action", "user_or_ip"):
+            return too_many_requests("admin_vendor_action", html=True)
         names = sorted(queryset.values_list("resource", flat=True))
         task_id = operations.enqueue_sync(names)
         self.message_user(request, f"Queued a sync of {', '.join(names)} (task {task_id}).")
 
-    @admin.action(description="Reset cursor (re-read from the beginning on the next sync)")
+    @admin.action(description="Reset cursor (re-read from the beginning on the next sync)",
+                  permissions=["change"])
     def reset_cursor(self, request, queryset) -> None:
         names = sorted(queryset.values_list("resource", flat=True))
         busy = [name for name in names if not operations.reset_cursor(name)]

@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -78,6 +78,8 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
                                                     **(extra_context or {})})
 
     def backtest_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         definition = get_object_or_404(WorkflowDefinition, pk=pk)
         since = request.GET.get("since", "30d")
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
@@ -90,7 +92,7 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/workflows/backtest.html", context,
                                 status=400 if "error" in context else 200)
 
-    @admin.action(description="Export selected definitions as JSON")
+    @admin.action(description="Export selected definitions as JSON", permissions=["view"])
     def export_json(self, request, queryset):
         body = json.dumps(definition_export(queryset.order_by("name")), indent=2,
                           ensure_ascii=False, cls=DjangoJSONEncoder)
@@ -98,11 +100,11 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="workflow-definitions.json"'
         return response
 
-    @admin.action(description="Switch on (start instances)")
+    @admin.action(description="Switch on (start instances)", permissions=["change"])
     def switch_on(self, request, queryset):
         self._set_active(request, queryset, True)
 
-    @admin.action(description="Switch off (running instances go on)")
+    @admin.action(description="Switch off (running instances go on)", permissions=["change"])
     def switch_off(self, request, queryset):
         self._set_active(request, queryset, False)
 

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from config.admin_site import OperatePermission
 from workflows.explain import explain_entity, explain_event
 from workflows.models import WorkflowEvent, WorkflowEventMatch
 
@@ -46,7 +47,7 @@ class ExplainForm(forms.Form):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(admin.ModelAdmin):
+class WorkflowEventAdmin(OperatePermission, admin.ModelAdmin):
     list_display = ("id", "event_type", "entity", "source", "created_at", "processed_at",
                     "matched")
     list_filter = (ProcessedFilter, "source", "event_type")
@@ -93,6 +94,7 @@ class WorkflowEventAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra)
 
     def explain_form_view(self, request):
+        self.require_view(request)
         form = ExplainForm(request.GET or None)
         if form.is_valid():
             return redirect("admin:workflows_explain", form.cleaned_data["entity_type"],
@@ -100,6 +102,7 @@ class WorkflowEventAdmin(admin.ModelAdmin):
         return self._explain_page(request, form, None, None, [])
 
     def explain_view(self, request, entity_type, entity_id):
+        self.require_view(request)
         form = ExplainForm(initial={"entity_type": entity_type, "entity_id": entity_id})
         return self._explain_page(request, form, entity_type, entity_id,
                                   explain_entity(entity_type, entity_id))

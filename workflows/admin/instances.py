@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.admin_site import OperatePermission
 from workflows.models import InstanceStatus, WorkflowInstance, WorkflowStepRun
 from workflows.services import InstanceActionError, cancel_instance, retry_instance, skip_step
 
@@ -25,7 +26,8 @@ def status_badge(status: str):
 
 
 @admin.register(WorkflowInstance)
-class WorkflowInstanceAdmin(admin.ModelAdmin):
+class WorkflowInstanceAdmin(OperatePermission, admin.ModelAdmin):
+    operate_permission = "workflows.change_workflowinstance"
     list_display = ("id", "definition", "entity", "status_display", "current_step",
                     "next_run_at", "attempts", "updated_at")
     list_filter = ("status", "definition")
@@ -84,17 +86,17 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):
             extra["timeline"] = timeline(instance)
         return super().change_view(request, object_id, form_url, extra)
 
-    @admin.action(description="Retry from the failed step")
+    @admin.action(description="Retry from the failed step", permissions=["operate"])
     def retry(self, request, queryset):
         self._each(request, queryset, "retried",
                    lambda i: retry_instance(instance_id=i.pk, actor=request.user.get_username()))
 
-    @admin.action(description="Skip the current step (or end the wait)")
+    @admin.action(description="Skip the current step (or end the wait)", permissions=["operate"])
     def skip(self, request, queryset):
         self._each(request, queryset, "moved on",
                    lambda i: skip_step(instance_id=i.pk, actor=request.user.get_username()))
 
-    @admin.action(description="Cancel")
+    @admin.action(description="Cancel", permissions=["operate"])
     def cancel(self, request, queryset):
         self._each(request, queryset, "cancelled",
                    lambda i: cancel_instance(instance_id=i.pk, reason="cancelled in the admin",

@@ -109,5 +109,6 @@ def test_pushing_from_the_admin_has_a_per_user_budget(admin_client, ghl, synced,
     settings.RATELIMITS = {**settings.RATELIMITS, "admin_vendor_action": "1/m"}
     act(admin_client, "/admin/ghl/estimatetopush/", "push_to_ghl", [estimate.id])
     response = act(admin_client, "/admin/ghl/estimatetopush/", "push_to_ghl", [estimate.id])
-    assert "Too many GHL actions" in response.content.decode()
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert "Too many requests" in response.content.decode()
     assert EstimateOpportunity.objects.get().pushes == 1
