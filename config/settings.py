@@ -120,6 +120,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and django-q2 --------------------------------------------------------------------
 REDIS_URL = secret("REDIS_URL")
+if PRODUCTION:
+    # Rate limits and cached values must be shared by every web process.
+    require("REDIS_URL", REDIS_URL, "when DJANGO_ENV=production")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
