@@ -73,7 +73,7 @@ def test_production_reads_the_secret_key_from_a_file(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text("x" * 60 + "\n")
     values = loaded(tmp_path, DJANGO_ENV="production", DJANGO_SECRET_KEY_FILE=str(key_file),
-                    DJANGO_ALLOWED_HOSTS="example.com")
+                    DJANGO_ALLOWED_HOSTS="example.com", REDIS_URL="redis://127.0.0.1:6379/9")
     assert values["production"] is True and values["debug"] is False
 
 
