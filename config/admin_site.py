@@ -21,6 +21,12 @@ class PerfectCatchAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         return super().login(request, extra_context)
 
+    def index(self, request, extra_context=None):
+        from config.dashboard import dashboard
+
+        return super().index(request, {"dashboard": dashboard(request.user),
+                                        **(extra_context or {})})
+
     def admin_view(self, view, cacheable=False):
         return super().admin_view(rate_limit("admin", keys=("user_or_ip",))(view), cacheable)
 
