@@ -80,17 +80,28 @@ def migrations() -> CheckResult:
     return CheckResult("migrations", True, "all applied")
 
 
+def heartbeat_check(name: str, process: str, limit: int, how_to_start: str) -> CheckResult:
+    from config.models import Heartbeat
+
+    beat = Heartbeat.objects.filter(name=process).first()
+    if beat is None:
+        return CheckResult(name, False, f"no heartbeat yet: is `{how_to_start}` running?")
+    age = (timezone.now() - beat.at).total_seconds()
+    if age > limit:
+        return CheckResult(name, False, f"last heartbeat {age:.0f}s ago (limit {limit}s)")
+    return CheckResult(name, True, f"last heartbeat {age:.0f}s ago")
+
+
 @readiness_check
 def cluster() -> CheckResult:
     """A django-q2 worker ran the heartbeat schedule recently (config/tasks.py)."""
-    from config.models import Heartbeat
-    from config.tasks import CLUSTER
+    return heartbeat_check("cluster", "qcluster", settings.QCLUSTER_HEARTBEAT_MAX_AGE,
+                           "manage.py qcluster")
 
-    beat = Heartbeat.objects.filter(name=CLUSTER).first()
-    if beat is None:
-        return CheckResult("cluster", False, "no heartbeat yet: is `manage.py qcluster` running?")
-    age = (timezone.now() - beat.at).total_seconds()
-    limit = settings.QCLUSTER_HEARTBEAT_MAX_AGE
-    if age > limit:
-        return CheckResult("cluster", False, f"last heartbeat {age:.0f}s ago (limit {limit}s)")
-    return CheckResult("cluster", True, f"last heartbeat {age:.0f}s ago")
+
+@readiness_check
+def workflow_listener() -> CheckResult:
+    """The workflow engine's listener (``manage.py workflows_run``) is alive: without it
+    events still move, but only at the cluster's once-a-minute tick."""
+    return heartbeat_check("workflow_listener", "workflows", settings.WORKFLOW_LISTENER_MAX_AGE,
+                           "manage.py workflows_run")

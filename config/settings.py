@@ -132,9 +132,8 @@ else:
 
 Q_CLUSTER = {
     "name": "perfectcatch",
-    # The workflow engine loop holds one worker slot and its next run waits in another (see
-    # workflows/tasks.py); the others take syncs, sends and admin-triggered jobs.
-    "workers": env.int("Q_WORKERS", default=4),
+    # Syncs (ServiceTitan, GHL), the workflow tick, deferred texts and admin-queued jobs.
+    "workers": env.int("Q_WORKERS", default=3),
     # The workflow engine owns retries and backoff; the broker only redelivers a task whose
     # worker died, once, after `retry` seconds (which must exceed `timeout`).
     "timeout": env.int("Q_TIMEOUT", default=600),
@@ -148,6 +147,8 @@ Q_CLUSTER = {
 }
 # /readyz fails when no worker ran the heartbeat schedule (every minute) for this long.
 QCLUSTER_HEARTBEAT_MAX_AGE = env.int("QCLUSTER_HEARTBEAT_MAX_AGE", default=300)
+# … and when the workflow listener (manage.py workflows_run, beating every 30 s) is silent.
+WORKFLOW_LISTENER_MAX_AGE = env.int("WORKFLOW_LISTENER_MAX_AGE", default=120)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

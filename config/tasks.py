@@ -12,8 +12,13 @@ from config.models import Heartbeat
 CLUSTER = "qcluster"
 
 
+def beat(name: str, worker: str = "") -> None:
+    """Record that ``name`` (a process kind) is alive now."""
+    Heartbeat.objects.update_or_create(name=name, defaults={
+        "at": timezone.now(), "worker": worker or f"{socket.gethostname()}:{os.getpid()}"})
+
+
 def heartbeat() -> str:
-    now = timezone.now()
-    Heartbeat.objects.update_or_create(
-        name=CLUSTER, defaults={"at": now, "worker": f"{socket.gethostname()}:{os.getpid()}"})
-    return f"heartbeat at {now.isoformat()}"
+    """The django-q2 schedule: a worker of the cluster ran it."""
+    beat(CLUSTER)
+    return f"heartbeat at {timezone.now().isoformat()}"

@@ -3,7 +3,6 @@
 from config.schedules import ScheduleSpec
 
 SCHEDULES = [
-    # One run listens (LISTEN/NOTIFY: it reacts within milliseconds) while the next waits
-    # for the lock to take over; the schedule only makes sure one is always running.
-    ScheduleSpec(name="workflows-worker", func="workflows.tasks.run_worker", minutes=1),
+    # The safety net under the listener process (workflows_run): see workflows/tasks.py.
+    ScheduleSpec(name="workflows-tick", func="workflows.tasks.tick", minutes=1),
 ]

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from config.models import Heartbeat
-from config.tasks import heartbeat
+from config.tasks import beat, heartbeat
 
 READYZ_PROBE = """
 import json, django
@@ -40,6 +40,7 @@ def test_healthz_answers_without_touching_the_database(client):
 @pytest.mark.django_db
 def test_readyz_is_ready_when_the_database_the_migrations_and_the_cluster_are(client):
     heartbeat()
+    beat("workflows")
     response = client.get("/readyz")
     assert response.status_code == 200
     body = response.json()
@@ -81,6 +82,7 @@ def test_readyz_refuses_other_methods(client):
 
 @pytest.mark.django_db
 def test_readyz_fails_naming_the_cluster_when_no_worker_ever_ran_the_heartbeat(client):
+    beat("workflows")
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["failed"] == ["cluster"]
     assert "qcluster" in response.json()["checks"]["cluster"]["detail"]
@@ -89,7 +91,8 @@ def test_readyz_fails_naming_the_cluster_when_no_worker_ever_ran_the_heartbeat(c
 @pytest.mark.django_db
 def test_readyz_fails_when_the_last_heartbeat_is_too_old(client, settings):
     heartbeat()
-    Heartbeat.objects.update(at=timezone.now() - timedelta(seconds=301))
+    beat("workflows")
+    Heartbeat.objects.filter(name="qcluster").update(at=timezone.now() - timedelta(seconds=301))
     settings.QCLUSTER_HEARTBEAT_MAX_AGE = 300
     body = client.get("/readyz").json()
     assert body["failed"] == ["cluster"] and "301s ago" in body["checks"]["cluster"]["detail"]
@@ -98,12 +101,14 @@ def test_readyz_fails_when_the_last_heartbeat_is_too_old(client, settings):
 @pytest.mark.django_db
 def test_the_healthcheck_command_passes_when_all_is_well(capsys):
     heartbeat()
+    beat("workflows")
     call_command("healthcheck")
     assert "ok   cluster" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
 def test_the_healthcheck_command_exits_non_zero_with_the_reasons(capsys):
+    beat("workflows")
     with pytest.raises(CommandError, match="not ready: cluster") as excinfo:
         call_command("healthcheck")
     assert excinfo.value.returncode == 1
@@ -117,3 +122,22 @@ def test_the_healthcheck_command_fails_when_the_database_is_down():
     assert result.returncode == 1
     checks = {c["name"]: c for c in json.loads(result.stdout)}
     assert not checks["database"]["ok"] and "unreachable" in checks["database"]["detail"]
+
+
+@pytest.mark.django_db
+def test_readyz_fails_when_the_workflow_listener_is_silent(client, settings):
+    heartbeat()
+    beat("workflows")
+    Heartbeat.objects.filter(name="workflows").update(at=timezone.now() - timedelta(seconds=121))
+    settings.WORKFLOW_LISTENER_MAX_AGE = 120
+    body = client.get("/readyz").json()
+    assert body["failed"] == ["workflow_listener"]
+    assert "121s ago" in body["checks"]["workflow_listener"]["detail"]
+
+
+@pytest.mark.django_db
+def test_a_running_workflow_listener_beats():
+    from workflows.engine import Worker
+
+    Worker(name="beating", poll_interval=0.05).run(duration=0.1)
+    assert Heartbeat.objects.get(name="workflows").worker == "beating"

@@ -42,10 +42,11 @@ def test_a_resource_without_success_for_three_intervals_is_named(settings):
 
 
 def test_readyz_reports_a_stale_sync(client):
-    from config.tasks import heartbeat
+    from config.tasks import beat, heartbeat
 
     install_schedules()
     heartbeat()
+    beat("workflows")
     synced(timedelta(hours=2))
     body = client.get("/readyz").json()
     assert "servicetitan_sync" in body["failed"]

@@ -3,7 +3,7 @@ NOTIFY (PostgreSQL: sent on commit of new events and newly due instances), the n
 or the poll interval — whichever comes first. On SQLite it polls.
 
 ``Worker.drain()`` is ``manage.py workflows_run --once``; ``Worker.run()`` is the foreground
-worker and the django-q2 task (runs of 240 s handing over to each other, see tasks.py).
+worker (its own process: systemd unit, Procfile, `make run`); the django-q2 `tick` drains once.
 """
 
 from __future__ import annotations
@@ -22,11 +22,14 @@ import psycopg
 from django.db import connection
 from django.utils import timezone
 
+from config.tasks import beat
 from workflows.engine.matching import process_events
 from workflows.engine.runner import Runner, next_wake_at, sweep_stale_claims
 from workflows.events import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
+LISTENER = "workflows"  # its heartbeat's name (config.health)
+BEAT_EVERY = 30.0
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Worker:
         self.poll_interval = poll_interval
         self.runner = Runner(self.name, batch_size=batch_size, lease=lease)
         self.stop_event = threading.Event()
+        self._last_beat = -BEAT_EVERY
 
     def drain(self) -> Totals:
         """Work until nothing is due: requeue stale claims, consume events, run due steps."""
@@ -100,6 +104,7 @@ class Worker:
         grand = Totals()
         try:
             while not self.stop_event.is_set():
+                self._beat()
                 done = self.drain()
                 if report is not None and (done.events or done.steps or done.swept):
                     report(done)
@@ -113,6 +118,13 @@ class Worker:
             if listener is not None:
                 listener.close()
         return grand
+
+    def _beat(self) -> None:
+        """Tell /readyz this listener is alive (at most every ``BEAT_EVERY`` seconds)."""
+        now = time.monotonic()
+        if now - self._last_beat >= BEAT_EVERY:
+            beat(LISTENER, self.name)
+            self._last_beat = now
 
     def _wait(self, listener: Listener | None, timeout: float) -> None:
         """Sleep until a notification, ``timeout``, or ``stop()`` (checked every second: a

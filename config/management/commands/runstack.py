@@ -1,9 +1,10 @@
 """``manage.py runstack``: the whole service in one terminal, for ``make run``.
 
-Starts the vendor sandbox (when a vendor is not configured), the django-q2 cluster and the web
-server as child processes; runs each app's first-run demo against the sandbox; prints where to
-log in; stops everything on Ctrl-C. The cluster is stopped by signalling its main process only
-(SIGTERM to its whole process group hangs django-q2).
+Starts the vendor sandbox (when a vendor is not configured), the django-q2 cluster, the
+workflow engine's listener and the web server as child processes; runs each app's first-run
+demo against the sandbox; prints where to log in; stops everything on Ctrl-C. The cluster is
+stopped by signalling its main process only (SIGTERM to its whole process group hangs
+django-q2).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(f"sandbox at {settings.SANDBOX_URL} stands in for "
                               f"{', '.join(using_sandbox)}")
         self.spawn("qcluster", ["qcluster"])
+        self.spawn("workflows", ["workflows_run"])
         self.kick_cluster()
         self.spawn("web", ["runserver", addr, "--noreload", "--skip-checks"])
         base = f"http://{addr}"
@@ -85,10 +87,9 @@ class Command(BaseCommand):
         self.report_login(base)
 
     def kick_cluster(self) -> None:
-        """django-q2 first looks at its schedules ~30 s after starting: queue the heartbeat and
-        the workflow worker now so the engine listens and /readyz turns green at once."""
-        for func in ("config.tasks.heartbeat", "workflows.tasks.run_worker"):
-            async_task(func)
+        """django-q2 first looks at its schedules ~30 s after starting: queue the heartbeat
+        now so /readyz turns green at once."""
+        async_task("config.tasks.heartbeat")
 
     def wait_until_ready(self, base: str, timeout: float = 120.0) -> None:
         """/readyz turns 200 once the cluster has run its first heartbeat."""
