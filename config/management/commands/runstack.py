@@ -9,6 +9,7 @@ django-q2).
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -66,6 +67,9 @@ class Command(BaseCommand):
             self.stop_all()
 
     def start_all(self, addr: str, demo: bool) -> None:
+        if "PUBLIC_BASE_URL" not in os.environ:
+            # Locally the public origin is this server: the sandbox signs its webhooks for it.
+            os.environ["PUBLIC_BASE_URL"] = settings.PUBLIC_BASE_URL = f"http://{addr}"
         using_sandbox = [name for name, block in self.vendor_blocks().items()
                          if block.using_sandbox]
         if using_sandbox:
