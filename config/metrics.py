@@ -13,9 +13,7 @@ import ipaddress
 import logging
 import os
 from collections.abc import Callable, Iterable
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
@@ -29,22 +27,14 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from config.discovery import app_modules
 from config.ratelimits import rate_limit
 
 log = logging.getLogger(__name__)
 
 
 def app_collectors() -> list[Callable[[], Iterable[Metric]]]:
-    found = []
-    for app in apps.get_app_configs():
-        try:
-            module = import_module(f"{app.name}.metrics")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app.name}.metrics":
-                raise
-            continue
-        found.append(module.collect)
-    return found
+    return [module.collect for module in app_modules("metrics")]
 
 
 class DatabaseCollector:

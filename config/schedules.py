@@ -9,11 +9,11 @@ hand in the admin (without the prefix) are left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.db import transaction
 from django_q.models import Schedule
+
+from config.discovery import app_modules
 
 PREFIX = "perfectcatch:"
 
@@ -31,16 +31,8 @@ class ScheduleSpec:
 
 
 def declared_schedules() -> list[ScheduleSpec]:
-    specs = []
-    for app in apps.get_app_configs():
-        try:
-            module = import_module(f"{app.name}.schedules")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app.name}.schedules":
-                raise
-            continue
-        specs.extend(getattr(module, "SCHEDULES", []))
-    return specs
+    return [spec for module in app_modules("schedules")
+            for spec in getattr(module, "SCHEDULES", [])]
 
 
 @transaction.atomic

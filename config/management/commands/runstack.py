@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-from importlib import import_module
 from urllib.error import URLError
 from urllib.request import urlopen
 
@@ -24,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_q.tasks import async_task
 
 from config.demo_admin import ensure_demo_admin
+from config.discovery import app_modules
 
 
 def wait_for(url: str, timeout: float = 30.0) -> bool:
@@ -121,13 +121,8 @@ class Command(BaseCommand):
     def run_demos(self) -> None:
         """Each app may have ``demo.py`` with ``run_demo(stdout)``: a first run against the
         sandbox (a first sync, a text going out and a reply coming in, …)."""
-        for app in apps.get_app_configs():
-            try:
-                module = import_module(f"{app.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app.name}.demo":
-                    raise
-                continue
+        for module in app_modules("demo"):
+            app = apps.get_containing_app_config(module.__name__)
             self.stdout.write(self.style.MIGRATE_HEADING(f"Demo: {app.verbose_name}"))
             module.run_demo(self.stdout)
 
