@@ -28,7 +28,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from config.discovery import app_modules
-from config.ratelimits import rate_limit
+from config.ratelimits import client_ip, rate_limit
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def allowed(request: HttpRequest) -> bool:
     if token and hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
         return True
     try:
-        client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        client = ipaddress.ip_address(client_ip(request))
     except ValueError:
         return False
     return any(client in ipaddress.ip_network(net) for net in settings.METRICS_ALLOWED_IPS)

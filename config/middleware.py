@@ -8,7 +8,8 @@ import re
 import time
 import uuid
 
-from config.logs import request_id_var
+from config.logs import mask, request_id_var
+from config.ratelimits import client_ip
 
 log = logging.getLogger("perfectcatch.request")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -40,11 +41,12 @@ class RequestLogMiddleware:
             return
         user = getattr(request, "user", None)
         # The path only: query strings may carry tokens, bodies are never logged.
-        log.info("%s %s %s", request.method, request.path, status, extra={
+        path = mask(request.path)  # e.g. /admin/…/conversations/+14155550123/
+        log.info("%s %s %s", request.method, path, status, extra={
             "method": request.method,
-            "path": request.path,
+            "path": path,
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "user": user.get_username() if user is not None and user.is_authenticated else "",
-            "remote_addr": request.META.get("REMOTE_ADDR", ""),
+            "remote_addr": client_ip(request),
         })

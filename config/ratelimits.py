@@ -6,6 +6,7 @@ answer is 429 with ``Retry-After`` (the longest anyone needs to wait: one window
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 
@@ -16,6 +17,35 @@ from django_ratelimit import ALL
 from django_ratelimit.core import _split_rate, is_ratelimited
 
 from config.metrics_registry import webhook_rejected
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. Behind a reverse proxy listed in ``TRUSTED_PROXIES`` it is the
+    nearest address in ``X-Forwarded-For`` that is not one of those proxies (the ones further
+    left could be forged by the client); otherwise ``REMOTE_ADDR``."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(remote):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _trusted(hop):
+            return hop if _is_ip(hop) else remote
+    return remote
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _trusted(address: str) -> bool:
+    if not _is_ip(address):
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(net) for net in settings.TRUSTED_PROXIES)
 
 
 def too_many_requests(group: str, *, html: bool = False) -> HttpResponse:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import environ
+
 from config.env import choice, env, require, secret, strict_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,8 +89,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-if env.str("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db_url("DATABASE_URL")}
+DATABASE_URL = secret("DATABASE_URL")  # holds the database password: NAME_FILE works too
+if DATABASE_URL:
+    DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -202,6 +205,11 @@ RATELIMITS = {
     "probe": env.str("RATELIMIT_PROBE", default="600/m"),
 }
 RATELIMIT_USE_CACHE = "default"
+# Per-address limits, the request log and the metrics allow-list see the client behind these
+# reverse proxies (X-Forwarded-For), not the proxy itself.
+TRUSTED_PROXIES = env.list(
+    "TRUSTED_PROXIES", default=["127.0.0.1/32", "::1/128"] if PRODUCTION else [])
+RATELIMIT_IP_META_KEY = "config.ratelimits.client_ip"
 # Without Redis (the embedded default: one process, a local-memory cache) the check that
 # demands a shared cache is silenced; wherever Redis is configured it stays on. Django's own
 # RedisCache increments atomically (INCR) but is not on django-ratelimit's list of backends.

@@ -19,6 +19,7 @@ from django.utils import timezone
 from workflows.conditions import evaluate
 from workflows.facts import EntityFacts
 from workflows.models import ReentryPolicy, WorkflowEvent
+from workflows.models.definitions import trigger_types
 
 MAX_EVENTS = 100_000
 
@@ -40,7 +41,7 @@ def backtest(content: Mapping[str, Any], *, since: timedelta, sample_size: int =
     definition's ``content()`` or a form being edited)."""
     start = (now or timezone.now()) - since
     result = BacktestResult(content["trigger_event"], start)
-    events = WorkflowEvent.objects.filter(event_type=content["trigger_event"],
+    events = WorkflowEvent.objects.filter(event_type__in=trigger_types(content["trigger_event"]),
                                           created_at__gte=start).order_by("-id")
     seen: set[tuple[str, str]] = set()
     per_entity = content.get("reentry", ReentryPolicy.ONE_LIVE) != ReentryPolicy.ALWAYS

@@ -37,14 +37,14 @@ class Explanation:
 def explain_entity(entity_type: str, entity_id: str) -> list[Explanation]:
     """One explanation per definition, for the entity's latest event of each trigger type."""
     events = WorkflowEvent.objects.filter(entity_type=entity_type, entity_id=str(entity_id))
-    return [_explain(d, events.filter(event_type=d.trigger_event).order_by("-id").first(),
+    return [_explain(d, events.filter(event_type__in=d.trigger_types).order_by("-id").first(),
                      entity_type, str(entity_id)) for d in _definitions()]
 
 
 def explain_event(event: WorkflowEvent) -> list[Explanation]:
     """One explanation per definition triggered by this event's type."""
     return [_explain(d, event, event.entity_type, event.entity_id)
-            for d in _definitions().filter(trigger_event=event.event_type)]
+            for d in _definitions() if event.event_type in d.trigger_types]
 
 
 def _definitions():

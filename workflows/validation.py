@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from workflows import timing
 from workflows.conditions import validate_rule
 from workflows.models import ReentryPolicy
+from workflows.models.definitions import trigger_types
 from workflows.steps.base import get_step_type
 
 _EVENT_TYPE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
@@ -41,7 +42,7 @@ def validate_definition(data: Mapping[str, Any]) -> dict[str, Any]:
         "trigger_event": data.get("trigger_event"),
         "steps": data.get("steps"),
     }
-    checks = {"name": _name, "description": _description, "trigger_event": _event_type,
+    checks = {"name": _name, "description": _description, "trigger_event": _trigger,
               "trigger_conditions": lambda v: validate_rule(v, "trigger_conditions"),
               "steps": validate_steps, "cancel_on": _cancel_on, "reentry": _reentry,
               "active": _active}
@@ -63,6 +64,14 @@ def _name(value: Any) -> None:
 def _description(value: Any) -> None:
     if not isinstance(value, str):
         raise ValidationError("description: must be text")
+
+
+def _trigger(value: Any) -> None:
+    """One event type, or several separated by commas."""
+    if not isinstance(value, str) or not trigger_types(value):
+        _event_type(value)
+    for part in trigger_types(value):
+        _event_type(part)
 
 
 def _event_type(value: Any, where: str = "trigger_event") -> None:

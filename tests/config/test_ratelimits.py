@@ -76,3 +76,28 @@ def test_admin_pages_have_a_per_user_budget(client, admin_user, settings):
 def test_probes_are_limited_per_address(client, settings):
     settings.RATELIMITS = {**settings.RATELIMITS, "probe": "2/m"}
     assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_client(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    settings.RATELIMITS = {**settings.RATELIMITS, "probe": "1/m"}
+    first = client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    other = client.get("/healthz", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    again = client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
+
+
+def test_a_client_cannot_dodge_the_limit_by_forging_forwarded_for(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    settings.RATELIMITS = {**settings.RATELIMITS, "probe": "1/m"}
+    # The proxy appends the real client; whatever the client wrote comes before it.
+    client.get("/healthz", HTTP_X_FORWARDED_FOR="10.9.9.1, 203.0.113.7")
+    forged = client.get("/healthz", HTTP_X_FORWARDED_FOR="10.9.9.2, 203.0.113.7")
+    assert forged.status_code == 429
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(client, settings):
+    settings.TRUSTED_PROXIES = []
+    settings.RATELIMITS = {**settings.RATELIMITS, "probe": "1/m"}
+    client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client.get("/healthz", HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429

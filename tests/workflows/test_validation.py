@@ -46,3 +46,15 @@ def test_an_invalid_definition_is_refused_with_a_message_on_the_bad_field(change
 
 def test_every_bad_field_is_reported_at_once():
     assert set(errors_of(name="", reentry="x")) == {"name", "reentry"}
+
+
+def test_a_trigger_may_name_several_event_types():
+    cleaned = validate_definition({**FOLLOW_UP,
+                                   "trigger_event": "estimate.created, estimate.updated"})
+    assert cleaned["trigger_event"] == "estimate.created, estimate.updated"
+
+
+def test_a_bad_event_type_among_several_is_named():
+    with pytest.raises(ValidationError) as excinfo:
+        validate_definition({**FOLLOW_UP, "trigger_event": "estimate.created, not an event"})
+    assert "'not an event' is not an event type" in str(excinfo.value)

@@ -75,7 +75,8 @@ def active_definitions_by_trigger() -> dict[str, list[WorkflowDefinition]]:
     found: dict[str, list[WorkflowDefinition]] = defaultdict(list)
     for definition in WorkflowDefinition.objects.filter(
             active=True, current_version__isnull=False).select_related("current_version"):
-        found[definition.current_version.trigger_event].append(definition)
+        for event_type in definition.current_version.trigger_types:
+            found[event_type].append(definition)
     return found
 
 

@@ -9,10 +9,11 @@ ACTOR = "migration"
 DEFAULTS = [
     {
         "name": "Estimate follow-up",
-        "description": "An open estimate of $1,000 or more: a text after 2 days, another after "
-                       "5 more, then the sales team is told. Ends when the estimate is sold or "
-                       "dismissed.",
-        "trigger_event": "estimate.created",
+        "description": "An open estimate of $1,000 or more (new, or grown past $1,000 later): "
+                       "a text after 2 days, another after 5 more, then the Sales group is "
+                       "emailed. Ends when the estimate is sold or dismissed. Once per "
+                       "estimate.",
+        "trigger_event": "estimate.created, estimate.updated",
         "trigger_conditions": {"all": [
             {"field": "status", "op": "==", "value": "Open"},
             {"field": "total", "op": ">=", "value": 1000},
@@ -36,7 +37,7 @@ DEFAULTS = [
         "cancel_on": [{"event": "estimate.status_changed",
                        "conditions": {"field": "status", "op": "in",
                                       "value": ["Sold", "Dismissed"]}}],
-        "reentry": "one_live",
+        "reentry": "once",
     },
     {
         "name": "Job completed: review request",
@@ -58,6 +59,8 @@ CONTENT = ("trigger_event", "trigger_conditions", "steps", "cancel_on", "reentry
 
 
 def install(apps, schema_editor):
+    # The follow-up emails this group: staff add the sales team to it (Users → Groups).
+    apps.get_model("auth", "Group").objects.get_or_create(name="Sales")
     Definition = apps.get_model("workflows", "WorkflowDefinition")
     Version = apps.get_model("workflows", "WorkflowDefinitionVersion")
     for data in DEFAULTS:
@@ -79,5 +82,5 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0002_engine")]
+    dependencies = [("workflows", "0002_engine"), ("auth", "0012_alter_user_first_name_max_length")]
     operations = [migrations.RunPython(install, uninstall)]

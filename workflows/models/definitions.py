@@ -18,11 +18,18 @@ class ReentryPolicy(models.TextChoices):
     ALWAYS = "always", "a new instance for every matching event"
 
 
+def trigger_types(trigger_event: str) -> list[str]:
+    """The event types a definition starts on: ``trigger_event`` names one, or several
+    separated by commas ("estimate.created, estimate.updated")."""
+    return [part.strip() for part in trigger_event.split(",") if part.strip()]
+
+
 class DefinitionContent(models.Model):
     """The fields a version freezes."""
 
-    trigger_event = models.CharField(max_length=100, db_index=True,
-                                     help_text="event type, e.g. estimate.status_changed")
+    trigger_event = models.CharField(
+        max_length=200, db_index=True,
+        help_text="event type, e.g. estimate.status_changed; several separated by commas")
     trigger_conditions = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder,
                                           help_text="a rule; {} matches every event")
     steps = models.JSONField(default=list, encoder=DjangoJSONEncoder)
@@ -35,6 +42,10 @@ class DefinitionContent(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def trigger_types(self) -> list[str]:
+        return trigger_types(self.trigger_event)
 
     def content(self) -> dict:
         return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
