@@ -57,6 +57,27 @@ def normalize_phone(text: object) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_E164_SYNTAX = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+def preference_key(text: object) -> str:
+    """The number as opt-out records key it: E.164, but without the mobile-only rules of
+    ``normalize_phone``. Consent must be honoured from whatever number revokes it (a toll-free
+    sender, a foreign landline, an area code the library does not know yet), so an E.164 number
+    as Twilio sends it is taken as it is, and typed numbers only need to be possible ones."""
+    if isinstance(text, str) and _E164_SYNTAX.match(text.strip()):
+        return text.strip()
+    if not isinstance(text, str) or not _ALLOWED_CHARS.match(text.strip() or "x"):
+        raise InvalidPhoneNumber(f"{str(text)[:40]!r} is not a phone number")
+    try:
+        number = phonenumbers.parse(text.strip(), DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneNumber(f"{text.strip()!r} is not a phone number ({exc._msg})") from None
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidPhoneNumber(f"{text.strip()!r} is not a possible phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def try_normalize(text: object) -> str | None:
     try:
         return normalize_phone(text)

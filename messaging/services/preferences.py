@@ -28,7 +28,7 @@ from messaging.models import (
     SmsMessage,
     SmsStatus,
 )
-from messaging.phones import mask_phone, normalize_phone
+from messaging.phones import mask_phone, preference_key
 from workflows.events import Event, record_event
 from workflows.services import cancel_instances_for_customer
 
@@ -59,7 +59,7 @@ def _source(source: str) -> OptOutSource:
 def is_opted_out(phone: str) -> bool:
     """True when the number opted out of texts (any source). Accepts any usual spelling;
     raises ``InvalidPhoneNumber`` for what is not a phone number."""
-    return policy.is_opted_out(normalize_phone(phone))
+    return policy.is_opted_out(preference_key(phone))
 
 
 @transaction.atomic
@@ -67,7 +67,7 @@ def opt_out(*, phone: str, source: str, actor: str, reason: str = "",
             customer_id: int | None = None, message: SmsMessage | None = None,
             needs_review: bool = False, now: datetime | None = None) -> PreferenceResult:
     """Opt ``phone`` out of texts. Raises ``InvalidPhoneNumber`` or ``ValueError`` (source)."""
-    phone, source, now = normalize_phone(phone), _source(source), now or timezone.now()
+    phone, source, now = preference_key(phone), _source(source), now or timezone.now()
     customer_id = customer_id or selectors.customer_for_phone(phone)
     preference, _ = CommunicationPreference.objects.select_for_update().get_or_create(
         phone=phone, defaults={"customer_id": customer_id})
@@ -96,7 +96,7 @@ def opt_in(*, phone: str, source: str, actor: str, reason: str = "",
            message: SmsMessage | None = None, now: datetime | None = None) -> PreferenceResult:
     """Let ``phone`` be texted again. Twilio keeps blocking a number that texted STOP until it
     texts START itself: staff opting a number back in only lifts our own block."""
-    phone, source, now = normalize_phone(phone), _source(source), now or timezone.now()
+    phone, source, now = preference_key(phone), _source(source), now or timezone.now()
     preference = CommunicationPreference.objects.select_for_update().filter(phone=phone).first()
     if preference is None or not preference.sms_opted_out:
         return PreferenceResult(preference, changed=False)
@@ -114,7 +114,7 @@ def confirm_review(*, phone: str, actor: str, reason: str) -> PreferenceResult:
     """Staff agree a free-text reply was an opt-out: it leaves the review queue, still
     opted out."""
     preference = CommunicationPreference.objects.select_for_update().filter(
-        phone=normalize_phone(phone), needs_review=True).first()
+        phone=preference_key(phone), needs_review=True).first()
     if preference is None:
         return PreferenceResult(None, changed=False)
     preference.needs_review = False

@@ -122,3 +122,26 @@ def test_an_unsigned_status_callback_is_403(client):
 def test_a_status_callback_with_a_wrong_content_type_is_415(client):
     response = raw_post(client, STATUS, b"{}", content_type="text/plain")
     assert response.status_code == 415
+
+
+@pytest.mark.parametrize("sender", ["+18005550199", "+12345678", "+442071234567",
+                                    "+16665550123"])
+def test_stop_from_any_e164_sender_is_honoured(client, db, sender):
+    """Toll-free, short, foreign landline, an area code the phone library rejects: consent
+    is revoked all the same (FCC: by any reasonable means)."""
+    from messaging.services.preferences import is_opted_out
+
+    response = signed_post(client, "/webhooks/twilio/sms/",
+                           inbound_params("STOP", from_=sender, sid="SM" + "c3" * 16))
+    assert response.status_code == 200
+    assert is_opted_out(sender)
+
+
+def test_please_stop_from_a_number_the_library_rejects_is_honoured_too(client, db):
+    from messaging.models import CommunicationPreference
+
+    signed_post(client, "/webhooks/twilio/sms/",
+                inbound_params("please stop texting me", from_="+16665550123",
+                               sid="SM" + "d4" * 16))
+    preference = CommunicationPreference.objects.get(phone="+16665550123")
+    assert preference.sms_opted_out and preference.needs_review
