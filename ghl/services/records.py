@@ -47,7 +47,10 @@ def parse_time(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC)
+        try:
+            return datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, ValueError, OSError):  # NaN, or beyond the years datetime knows
+            return None
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:

@@ -86,7 +86,8 @@ def _refuse(status: int, verdict: str, reason: str, body: bytes,
             event: dict[str, Any] | None = None) -> NoReturn:
     delivery = WebhookDelivery.objects.create(
         verdict=verdict, status=WebhookDelivery.Status.REJECTED, error=reason,
-        body=body[:KEPT_WHEN_REFUSED * 4].decode("utf-8", "replace")[:KEPT_WHEN_REFUSED],
+        body=_storable(body[:KEPT_WHEN_REFUSED * 4].decode("utf-8", "replace"))[
+            :KEPT_WHEN_REFUSED],
         **_fields(event or {}))
     log.warning("GHL webhook refused (%s): %s", verdict, reason)
     raise WebhookRejected(status, reason, delivery)
@@ -95,9 +96,14 @@ def _refuse(status: int, verdict: str, reason: str, body: bytes,
 def _fields(event: dict[str, Any]) -> dict[str, Any]:
     def text(key: str, length: int) -> str:
         value = event.get(key)
-        return value[:length] if isinstance(value, str) else ""
+        return _storable(value)[:length] if isinstance(value, str) else ""
     return {"event_type": text("type", 60), "webhook_id": text("webhookId", 100),
             "record_id": text("id", 64)}
+
+
+def _storable(text: str) -> str:
+    """PostgreSQL text cannot hold NUL: keep the rest of what was sent, visibly marked."""
+    return text.replace("\x00", "\ufffd")
 
 
 def apply_delivery(delivery: WebhookDelivery) -> WebhookDelivery:

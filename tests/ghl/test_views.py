@@ -130,3 +130,21 @@ def test_a_wrongly_signed_legacy_rsa_event_is_refused(client):
                            HTTP_X_WH_SIGNATURE=forged)
     assert response.status_code == 401 and "x-wh-signature" in response.json()["error"]
     assert not GHLContact.objects.exists()
+
+
+@pytest.mark.parametrize("signature", ["none", "ed25519"])
+def test_nul_characters_are_refused_or_stored_without_a_500(client, signature):
+    body = json.dumps({"type": "Contact\u0000Create", "webhookId": "w\u0000",
+                       "timestamp": "soon"}).encode() + (b"\x00" if signature == "none" else b"")
+    response = post_webhook(client, body, signature=signature)
+    assert response.status_code in (400, 401)
+    stored = WebhookDelivery.objects.get()
+    assert "\x00" not in stored.body + stored.event_type + stored.webhook_id
+
+
+@pytest.mark.parametrize("timestamp", [10**20, -10**20, "NaN", 1e308])
+def test_an_impossible_numeric_timestamp_is_a_400(client, timestamp):
+    body = json.dumps({"type": "ContactCreate", "webhookId": "w1",
+                       "timestamp": float("nan") if timestamp == "NaN" else timestamp}).encode()
+    response = post_webhook(client, body)
+    assert response.status_code == 400 and "timestamp" in response.json()["error"]
