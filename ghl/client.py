@@ -83,14 +83,18 @@ class GHLClient:
     def get(self, path: str, **params: Any) -> dict[str, Any]:
         return self.request("GET", path, params=params)
 
-    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self.request("POST", path, json=body)
+    def post(self, path: str, body: dict[str, Any], *, idempotent: bool = True
+             ) -> dict[str, Any]:
+        """``idempotent=False`` for a create that must not happen twice: only a 429 (refused
+        before GHL did anything) is retried; a timeout or 5xx may have created the record, so
+        it is raised (retryable) for the caller to look before trying again."""
+        return self.request("POST", path, json=body, idempotent=idempotent)
 
     def put(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self.request("PUT", path, json=body)
 
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                json: dict[str, Any] | None = None) -> dict[str, Any]:
+                json: dict[str, Any] | None = None, idempotent: bool = True) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self._token}", "Version": API_VERSION,
                    "Accept": "application/json"}
         params = {k: v for k, v in (params or {}).items() if v is not None}
@@ -102,6 +106,8 @@ class GHLClient:
             except requests.RequestException as exc:
                 error = GHLError(None, f"{exc.__class__.__name__}: {exc}", retryable=True,
                                  method=method, path=path)
+                if not idempotent:
+                    raise error from exc
                 self._backoff(error, attempt, None)
                 continue
             self.pacer.observe(response.headers)
@@ -109,7 +115,7 @@ class GHLClient:
                 return self._body(response, method, path)
             error = GHLError(response.status_code, error_message(response),
                              retryable=_retryable(response.status_code), method=method, path=path)
-            if not error.retryable:
+            if not error.retryable or (not idempotent and response.status_code != 429):
                 raise error
             self._backoff(error, attempt, response.headers.get("Retry-After"))
         raise AssertionError("unreachable")  # _backoff raises on the last attempt

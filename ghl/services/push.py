@@ -85,8 +85,10 @@ def _push(link: EstimateOpportunity, plan: Plan, client: GHLClient) -> PushResul
         path = f"/opportunities/{opportunity_id}"
         record = answer_record(client.put(path, body), "opportunity", path)
     else:
+        # Not retried inside the client: an answer lost after GHL created it would make a
+        # duplicate. The next push finds that one by its marker (``_find_orphan``).
         answer = client.post("/opportunities/", {
-            **body, "locationId": client.location_id, "contactId": contact_id})
+            **body, "locationId": client.location_id, "contactId": contact_id}, idempotent=False)
         record = answer_record(answer, "opportunity", "/opportunities/")
     _mirror(record)
     _record_success(link, plan, record["id"], contact_id, move)

@@ -214,3 +214,24 @@ def test_an_answer_without_the_opportunity_is_a_clear_error(sandbox, ghl_client,
     with pytest.raises(PushError, match="no opportunity with an id"):
         push(estimate, ghl_client)
     assert EstimateOpportunity.objects.get().opportunity_id is None
+
+
+def test_a_create_that_fails_ambiguously_is_not_retried_blind(ghl, ghl_client, synced,
+                                                              estimate, sandbox):
+    """A 5xx may come after GHL created the opportunity: the push stops (retryable) instead
+    of posting again, and the next push creates exactly one."""
+    fault = sandbox.app.faults.add(vendor="ghl", path_contains="/opportunities/",
+                                   method="POST", status=502, times=None)
+    with pytest.raises(PushError) as excinfo:
+        push(estimate, ghl_client)
+    sandbox.app.faults.clear()
+    assert excinfo.value.retryable and fault.hits == 1
+    push(estimate, ghl_client)
+    assert len(sandbox_opportunities(ghl, estimate.id)) == 1
+
+
+def test_a_create_refused_with_429_is_retried(ghl, ghl_client, synced, estimate, sandbox):
+    sandbox.app.faults.add(vendor="ghl", path_contains="/opportunities/", method="POST",
+                           status=429, retry_after=0, times=1)
+    assert push(estimate, ghl_client).created
+    assert len(sandbox_opportunities(ghl, estimate.id)) == 1
