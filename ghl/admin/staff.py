@@ -45,6 +45,20 @@ class EmployeeAdmin(admin.ModelAdmin):
     def get_changelist_form(self, request: HttpRequest, **kwargs):
         return EmployeeForm
 
+    def get_changelist_formset(self, request: HttpRequest, **kwargs):
+        """Every row's GHL-user menu offers the same users: read them once, not per row."""
+        formset = super().get_changelist_formset(request, **kwargs)
+        choices = [("", "---------"), *((u.pk, str(u)) for u in
+                                         GHLUser.objects.filter(active=True).order_by("name"))]
+
+        class SharedChoices(formset):
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                form.fields["ghl_user"].choices = choices
+                return form
+
+        return SharedChoices
+
     def save_model(self, request: HttpRequest, obj: Employee, form, change: bool) -> None:
         if "ghl_user" in form.changed_data:
             assign_ghl_user(employee=obj, user=form.cleaned_data["ghl_user"])

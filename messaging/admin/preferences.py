@@ -37,6 +37,9 @@ class PreferenceChangeInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("message")
+
 
 def with_reason(name: str, label: str, service: Callable[..., preferences.PreferenceResult],
                 done: str, note: str = "") -> Callable:

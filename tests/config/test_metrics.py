@@ -5,7 +5,9 @@ import re
 
 import pytest
 
+from messaging.services.preferences import opt_out
 from messaging.services.send import send_sms
+from messaging.services.status import parse_status, record_status
 from servicetitan.sync import sync
 from workflows.engine import Worker
 from workflows.events import Event, record_event
@@ -23,10 +25,16 @@ def scrape(client) -> str:
 def sample(body: str, name: str, **labels: str) -> float:
     """The value of one sample, found by name and labels (in any order)."""
     for line in body.splitlines():
-        match = re.match(rf"^{name}\{{(.*)\}} (\S+)$", line)
-        if match and all(f'{k}="{v}"' in match.group(1) for k, v in labels.items()):
+        match = re.match(rf"^{name}(?:\{{(.*)\}})? (\S+)$", line)
+        if match and all(f'{k}="{v}"' in (match.group(1) or "") for k, v in labels.items()):
             return float(match.group(2))
     raise AssertionError(f"no sample {name} {labels}")
+
+
+def callback(sid: str, status: str, error_code: str = "") -> None:
+    """A status callback as the webhook view hands it on (the view is tested elsewhere)."""
+    record_status(parse_status({"MessageSid": sid, "MessageStatus": status,
+                                "ErrorCode": error_code}))
 
 
 def test_a_sync_shows_up_per_resource(client, sandbox, settings):
@@ -56,12 +64,26 @@ def test_a_workflow_run_shows_instances_steps_and_latency(client):
     assert sample(body, "perfectcatch_workflow_event_to_instance_seconds", quantile="0.5") >= 0
 
 
-def test_a_text_shows_up_as_sent(client, sandbox, settings):
+def test_texts_show_up_as_sent_delivered_failed_and_opted_out(client, sandbox, settings):
     settings.MESSAGING = {"sends_per_second": 1000.0}
-    message = send_sms(to="+14155550123", body="Your technician is on the way",
-                       purpose="transactional")
-    assert message.status == "queued"
+    delivered = send_sms(to="+14155550123", body="On the way", purpose="transactional")
+    failed = send_sms(to="+14155550124", body="On the way", purpose="transactional")
+    callback(delivered.sid, "delivered")
+    callback(failed.sid, "undelivered", "30006")
+    opt_out(phone="+14155550199", source="staff", actor="test", reason="asked")
     body = scrape(client)
-    assert sample(body, "perfectcatch_sms_total", stage="sent") == 1
-    assert sample(body, "perfectcatch_sms_messages", direction="outbound", status="queued") == 1
+    assert sample(body, "perfectcatch_sms_total", stage="sent") == 2
+    assert sample(body, "perfectcatch_sms_total", stage="delivered") == 1
+    assert sample(body, "perfectcatch_sms_total", stage="failed") == 1
+    assert sample(body, "perfectcatch_sms_opted_out_numbers") == 1
+    assert sample(body, "perfectcatch_sms_preference_changes_total", action="opted_out",
+                  source="staff") == 1
     assert 'perfectcatch_metrics_collector_up{app="messaging"} 1.0' in body
+
+
+def test_the_queue_depth_counts_waiting_tasks(client):
+    from django_q.tasks import async_task
+
+    async_task("math.floor", 1.5)
+    async_task("math.floor", 2.5)
+    assert sample(scrape(client), "perfectcatch_queue_depth") == 2

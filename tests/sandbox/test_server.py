@@ -1,3 +1,5 @@
+import time
+
 import pytest
 import requests
 from django.core.management import CommandError, call_command
@@ -39,3 +41,20 @@ def test_an_unknown_vendor_prefix_is_a_404(bare_sandbox):
 def test_the_sandbox_command_refuses_bad_arguments(args):
     with pytest.raises(CommandError):
         call_command("sandbox", *args)
+
+
+def test_a_slow_fault_delays_the_answer_then_serves_it(bare_sandbox):
+    fault = bare_sandbox.app.faults.add(vendor="twilio", status=None, delay=0.3, times=1)
+    started = time.perf_counter()
+    response = requests.get(f"{bare_sandbox.url}/twilio/2010-04-01/Accounts/x/Messages/y.json",
+                            timeout=5)
+    # The vendor answered (not the fault), after the fault's delay at the least.
+    assert fault.hits == 1 and response.status_code != 500
+    assert time.perf_counter() - started >= 0.3
+
+
+def test_a_slow_fault_makes_a_short_client_timeout_fire(bare_sandbox):
+    bare_sandbox.app.faults.add(vendor="twilio", status=None, delay=1.0, times=1)
+    with pytest.raises(requests.Timeout):
+        requests.get(f"{bare_sandbox.url}/twilio/2010-04-01/Accounts/x/Messages/y.json",
+                     timeout=0.2)

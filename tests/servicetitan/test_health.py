@@ -52,3 +52,17 @@ def test_readyz_reports_a_stale_sync(client):
     assert "servicetitan_sync" in body["failed"]
     assert "no success for over" in body["checks"]["servicetitan_sync"]["detail"]
     assert len(RESOURCES) == SyncState.objects.count()
+
+
+def test_the_healthcheck_command_names_a_stale_sync(capsys):
+    from django.core.management import CommandError, call_command
+
+    from config.tasks import beat, heartbeat
+
+    install_schedules()
+    heartbeat()
+    beat("workflows")
+    synced(timedelta(hours=2))
+    with pytest.raises(CommandError, match="servicetitan_sync"):
+        call_command("healthcheck")
+    assert "FAIL servicetitan_sync: no success for over" in capsys.readouterr().out

@@ -40,6 +40,11 @@ class MatchInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # The version's label reads its definition: one query for the lot, not one per row.
+        return super().get_queryset(request).select_related("definition", "version__definition",
+                                                            "instance")
+
 
 class ExplainForm(forms.Form):
     entity_type = forms.CharField(max_length=50, initial="estimate")

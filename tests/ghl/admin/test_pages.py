@@ -1,6 +1,7 @@
 """Every GHL admin page answers (changelists, searches, filters, change pages)."""
 
 import pytest
+from django.utils import timezone
 
 from ghl.models import (
     Employee,
@@ -66,3 +67,28 @@ def test_the_mirror_cannot_be_edited_or_added_to(admin_client, populated):
     contact = GHLContact.objects.first()
     response = admin_client.post(url(GHLContact, f"{contact.pk}/change/"), {"name": "x"})
     assert response.status_code == 403
+
+
+def queries_for(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def add_people(first: int, count: int) -> None:
+    for n in range(first, first + count):
+        user = GHLUser.objects.create(id=f"user{n:04d}", name=f"User {n}",
+                                      email=f"u{n}@x.example", raw={}, synced_at=timezone.now())
+        Employee.objects.create(st_kind="technician", st_id=n, name=f"Tech {n}",
+                                email=f"t{n}@x.example", ghl_user=user if n % 2 else None)
+
+
+def test_the_employee_mapping_page_costs_the_same_with_more_people(admin_client):
+    """No query per row, although every row has its own GHL-user menu."""
+    add_people(1, 5)
+    few = queries_for(admin_client, url(Employee))
+    add_people(100, 20)
+    assert queries_for(admin_client, url(Employee)) == few

@@ -117,3 +117,30 @@ def test_the_review_detail_page_answers(admin_client):
 def test_the_messaging_app_index_lists_its_pages(admin_client):
     page = admin_client.get("/admin/messaging/").content.decode()
     assert "SMS messages" in page and "Free-text opt-outs to review" in page
+
+
+def test_the_audit_history_costs_the_same_however_long_it_is(admin_client, opted_out):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from messaging.models import SmsMessage
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            admin_client.get(f"/admin/messaging/communicationpreference/{opted_out.pk}/change/")
+        return len(captured)
+
+    def flip(n: int) -> None:
+        for i in range(n):
+            message = SmsMessage.objects.create(direction="inbound", phone=CUSTOMER_PHONE,
+                                                from_number=CUSTOMER_PHONE, to_number="+1",
+                                                status="received", sid=f"SM{n}{i:030d}")
+            preferences.opt_in(phone=CUSTOMER_PHONE, source="keyword", actor="customer")
+            preferences.opt_out(phone=CUSTOMER_PHONE, source="keyword", actor="customer",
+                                message=message)
+
+    flip(1)
+    queries()  # warm: the first page view also fills per-process caches
+    few = queries()
+    flip(6)
+    assert queries() == few
