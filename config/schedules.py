@@ -60,5 +60,8 @@ def install_schedules(specs: list[ScheduleSpec] | None = None) -> dict[str, list
     return outcome
 
 
-# The operations app's own schedule: the cluster heartbeat /readyz looks at.
-SCHEDULES = [ScheduleSpec("heartbeat", "config.tasks.heartbeat", minutes=1)]
+# The operations app's own schedules: the cluster heartbeat /readyz looks at, log retention.
+SCHEDULES = [
+    ScheduleSpec("heartbeat", "config.tasks.heartbeat", minutes=1),
+    ScheduleSpec("prune-logs", "config.tasks.prune", minutes=24 * 60),
+]

@@ -250,6 +250,10 @@ ST_REQUEST_TIMEOUT_SECONDS = env.float("ST_REQUEST_TIMEOUT_SECONDS", default=60.
 # would then see the whole history as new); off: the backfill announces nothing.
 ST_SYNC_BACKFILL_EVENTS = strict_bool("ST_SYNC_BACKFILL_EVENTS", default=False)
 
+# --- Retention (config/retention.py): run and webhook logs, in days --------------------------
+SYNC_LOG_RETENTION_DAYS = env.int("SYNC_LOG_RETENTION_DAYS", default=90)
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
+
 # --- Messaging ------------------------------------------------------------------------------
 # Reply texts and sending rules (messaging/conf.py documents every key).
 MESSAGING = {

@@ -18,6 +18,13 @@ def beat(name: str, worker: str = "") -> None:
         "at": timezone.now(), "worker": worker or f"{socket.gethostname()}:{os.getpid()}"})
 
 
+def prune() -> str:
+    """Daily: delete run and webhook logs past their retention (config/retention.py)."""
+    from config.retention import prune as prune_logs
+
+    return ", ".join(f"{model}: {n}" for model, n in prune_logs().items())
+
+
 def heartbeat() -> str:
     """The django-q2 schedule: a worker of the cluster ran it."""
     beat(CLUSTER)
