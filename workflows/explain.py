@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workflows.conditions import Check, evaluate
+from workflows.conditions import MISSING, Check, evaluate
 from workflows.facts import EntityFacts
 from workflows.models import (
     MatchOutcome,
@@ -29,6 +29,7 @@ class Explanation:
     event: WorkflowEvent | None
     checks: list[Check] = field(default_factory=list)
     passes_now: bool | None = None
+    checks_recorded: bool = False  # the checks as evaluated when the engine took the event
     outcome: str = ""          # a MatchOutcome value, or inactive / no_event / queued
     reason: str = ""
     instances: list[WorkflowInstance] = field(default_factory=list)
@@ -63,6 +64,9 @@ def _explain(definition: WorkflowDefinition, event: WorkflowEvent | None, entity
     verdict = evaluate(definition.trigger_conditions, EntityFacts.for_event(event))
     result.checks, result.passes_now = verdict.checks, verdict.passed
     match = WorkflowEventMatch.objects.filter(event=event, definition=definition).first()
+    if match is not None and match.checks:
+        # What the engine saw then, not what the definition (or the related records) say now.
+        result.checks, result.checks_recorded = [_recorded(c) for c in match.checks], True
     if match is not None:
         result.outcome = match.outcome
         result.reason = f"{MatchOutcome(match.outcome).label}: {match.detail}"
@@ -74,6 +78,13 @@ def _explain(definition: WorkflowDefinition, event: WorkflowEvent | None, entity
                          f"(or before it existed); its conditions "
                          f"{'would' if verdict.passed else 'would not'} match now")
     return _inactive_note(result)
+
+
+def _recorded(data: dict) -> Check:
+    return Check(where=data["where"], field=data["field"], op=data["op"],
+                 expected=data["expected"],
+                 actual=MISSING if data.get("missing") else data["actual"],
+                 passed=data["passed"])
 
 
 def _inactive_note(result: Explanation) -> Explanation:
@@ -92,6 +103,9 @@ def render_text(explanations: list[Explanation]) -> str:
         if item.event is not None:
             lines.append(f"  event #{item.event.pk} {item.event.event_type} at "
                          f"{item.event.created_at:%Y-%m-%d %H:%M:%S}")
+        if item.checks:
+            lines.append("  conditions as evaluated when the engine took the event:"
+                         if item.checks_recorded else "  conditions evaluated now:")
         for check in item.checks:
             actual = "missing" if check.as_dict()["missing"] else repr(check.actual)
             lines.append(f"  {'PASS' if check.passed else 'FAIL'} {check.field} {check.op} "

@@ -56,3 +56,19 @@ def test_an_event_not_processed_yet_is_queued(follow_up):
     estimate = EstimateFactory()
     emit(estimate, "estimate.created")
     assert explained(estimate)["Follow-up"].outcome == "queued"
+
+
+def test_a_rule_changed_since_shows_what_the_engine_saw_then(follow_up, drain):
+    from workflows.services import definition_save
+
+    estimate = EstimateFactory(total="1250.00")
+    emit(estimate, "estimate.created")
+    drain()
+    definition_save(definition=follow_up, actor="test", data={
+        **follow_up.content(), "name": follow_up.name, "description": "", "active": True,
+        "trigger_conditions": {"field": "total", "op": ">=", "value": 5000}})
+    item = explained(estimate)["Follow-up"]
+    assert item.checks_recorded and item.passes_now is False
+    assert [(c.field, c.expected, c.passed) for c in item.checks] == [
+        ("status", "Open", True), ("total", 1000, True)]
+    assert "as evaluated when the engine took the event" in render_text([item])
