@@ -20,3 +20,11 @@ def test_a_tick_with_nothing_due_does_nothing():
 
 def test_the_tick_is_scheduled_every_minute():
     assert [(s.func, s.minutes) for s in SCHEDULES] == [("workflows.tasks.tick", 1)]
+
+
+def test_a_drain_with_no_time_left_stops_before_taking_work(follow_up):
+    from workflows.engine import Worker
+
+    emit(EstimateFactory(), "estimate.created")
+    assert Worker().drain(max_seconds=0).events == 0
+    assert Worker().drain(max_seconds=60).events == 1

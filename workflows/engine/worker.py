@@ -80,10 +80,13 @@ class Worker:
         self.stop_event = threading.Event()
         self._last_beat = -BEAT_EVERY
 
-    def drain(self) -> Totals:
-        """Work until nothing is due: requeue stale claims, consume events, run due steps."""
+    def drain(self, max_seconds: float | None = None) -> Totals:
+        """Work until nothing is due (or ``max_seconds`` have passed, finishing the batch in
+        hand): requeue stale claims, consume events, run due steps."""
+        deadline = None if max_seconds is None else time.monotonic() + max_seconds
         totals = Totals(swept=sweep_stale_claims())
-        while not self.stop_event.is_set():
+        while not self.stop_event.is_set() and (deadline is None
+                                                 or time.monotonic() < deadline):
             stats = process_events(now=timezone.now(), batch_size=self.batch_size)
             steps = self.runner.run_due()
             totals.events += stats.events
