@@ -60,8 +60,11 @@ def status_rank(status: str) -> int | None:
 
 class SmsMessage(models.Model):
     direction = models.CharField(max_length=10, choices=Direction.choices)
-    sid = models.CharField("Twilio SID", max_length=64, unique=True, null=True, blank=True)
-    idempotency_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    # Unique through Meta.constraints, not unique=True: that would add a second, LIKE-only
+    # index per column that every insert pays for and no query uses. NULL, not "": many rows
+    # have no SID yet (or no key) and the unique constraints must let them be.
+    sid = models.CharField("Twilio SID", max_length=64, null=True, blank=True)  # noqa: DJ001
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     from_number = models.CharField(max_length=64)
     to_number = models.CharField(max_length=64)
     phone = models.CharField(max_length=64, help_text="the customer's side (E.164 when valid)")
@@ -93,6 +96,11 @@ class SmsMessage(models.Model):
         db_table = "sms_messages"
         verbose_name = "SMS message"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sid"], name="sms_messages_sid_uniq"),
+            models.UniqueConstraint(fields=["idempotency_key"],
+                                    name="sms_messages_idempotency_key_uniq"),
+        ]
         indexes = [
             models.Index(fields=["phone", "created_at"], name="sms_phone_time_idx"),
             models.Index(fields=["status", "direction"], name="sms_status_idx"),

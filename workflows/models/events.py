@@ -9,7 +9,7 @@ from django.db import models
 
 class WorkflowEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
-    event_type = models.CharField(max_length=100, db_index=True,
+    event_type = models.CharField(max_length=100,
                                   help_text="e.g. estimate.created, job.completed, sms.received")
     entity_type = models.CharField(max_length=50, help_text="e.g. estimate, job, sms")
     entity_id = models.CharField(max_length=64)
@@ -25,6 +25,8 @@ class WorkflowEvent(models.Model):
         db_table = "workflow_events"
         indexes = [
             models.Index(fields=["entity_type", "entity_id"], name="wf_event_entity_idx"),
+            # Backtests and the admin: events of a type in a period.
+            models.Index(fields=["event_type", "created_at"], name="wf_event_type_time_idx"),
             # The engine's queue: small, because processed rows drop out of it.
             models.Index(fields=["id"], name="wf_event_unprocessed_idx",
                          condition=models.Q(processed_at__isnull=True)),
