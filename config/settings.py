@@ -104,8 +104,13 @@ else:
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if IS_POSTGRES:
+    # Django turns psycopg's prepared statements off (for transaction-mode poolers such as
+    # PgBouncer's; point DATABASE_URL at PostgreSQL or a session-mode pooler). Allow them, but
+    # only where a statement asks (config/db.py): the threshold is never reached on its own.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DATABASES["default"]["ENGINE"] = (
-    "django_prometheus.db.backends.postgresql" if IS_POSTGRES
+    "config.postgresql" if IS_POSTGRES  # django-prometheus's, made cheaper per connection
     else "django_prometheus.db.backends.sqlite3"
 )
 # A psycopg pool per process. Not in the qcluster: its sentinel forks workers after using the

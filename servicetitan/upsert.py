@@ -12,10 +12,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from django.db import connection, models
 from psycopg.types.json import Jsonb
 
+from config.db import pg_cursor
 from servicetitan.rows import Row, Shape
 
 # PostgreSQL array types of the column kinds the mirror uses. JSON goes in as text and is
@@ -33,8 +33,7 @@ def stored_hashes(shape: Shape, ids: list[int]) -> dict[int, int | None]:
         return {}
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(shape.table)
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+        with pg_cursor() as cursor:
             cursor.execute(f"SELECT id, content_hash FROM {table} "  # noqa: S608
                            f"WHERE id = ANY(%b::bigint[])", [ids])
             return dict(cursor.fetchall())
@@ -115,8 +114,7 @@ def _upsert_postgres(shape: Shape, rows: list[Row], synced_at: datetime) -> None
            f"WHERE {table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash")
     # Django's cursors bind client-side, quoting every array element in Python; a plain
     # psycopg cursor on the same connection (and transaction) sends them binary instead.
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with pg_cursor() as cursor:
         cursor.execute(sql, [synced_at, *arrays])
 
 
@@ -133,8 +131,7 @@ def _copy_postgres(shape: Shape, rows: list[Row], synced_at: datetime) -> None:
         types[i] = "jsonb"
     attnames = [f.attname for f in fields]
     table = connection.ops.quote_name(shape.table)
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor, cursor.copy(
+    with pg_cursor() as cursor, cursor.copy(
             f"COPY {table} ({', '.join(names)}, raw, content_hash, synced_at) "
             f"FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types([*types, "jsonb", "bigint", "timestamptz"])
