@@ -1,0 +1,1 @@
+"""The PostgreSQL database backend (``ENGINE = "config.postgresql"``); see ``base``."""
