@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -42,10 +42,17 @@ def _is_ip(text: str) -> bool:
 
 
 def _trusted(address: str) -> bool:
-    if not _is_ip(address):
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not networks or not _is_ip(address):
         return False
     ip = ipaddress.ip_address(address)
-    return any(ip in ipaddress.ip_network(net) for net in settings.TRUSTED_PROXIES)
+    return any(ip in network for network in networks)
+
+
+@cache
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
+                                                  ...]:
+    return tuple(ipaddress.ip_network(net) for net in proxies)
 
 
 def too_many_requests(group: str, *, html: bool = False) -> HttpResponse:
