@@ -114,7 +114,8 @@ def receive_sms(inbound: Inbound, now: datetime | None = None) -> InboundOutcome
         if stored is None:
             log.info("inbound %s received again: ignored", inbound.sid)
             return InboundOutcome(None)
-        log.info("inbound sms %s from %s", stored.message_id, mask_phone(phone))
+        # The row is the record; the request's own log line says it was answered.
+        log.debug("inbound sms %s from %s", stored.message_id, mask_phone(phone))
         return InboundOutcome(stored.message_id, stored.customer_id)
     return _receive_keyword(inbound, found, phone, now)
 
