@@ -2,11 +2,16 @@
 
 Limits live in ``settings.RATELIMITS`` by group name (``"300/m"`` style). Past a limit the
 answer is 429 with ``Retry-After`` (the longest anyone needs to wait: one window).
+
+``rate_limit`` counts every request. ``limit_refusals`` counts only the requests a signed
+webhook refuses, for senders that do not retry a 429 (Twilio): their genuine bursts come from
+a few addresses, and a text turned away is a text lost — a STOP among them a breach.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Callable
 from functools import cache, wraps
 
@@ -14,7 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django_ratelimit import ALL
-from django_ratelimit.core import _split_rate, is_ratelimited
+from django_ratelimit.core import _split_rate, get_usage, is_ratelimited
 
 from config.metrics_registry import webhook_rejected
 
@@ -90,3 +95,41 @@ def rate_limit(group: str, *, keys: tuple[str | Callable, ...] = ("ip",), method
         return wrapped
 
     return decorator
+
+
+# (group, rate, address) → when its refusal budget is renewed; per process, so each worker
+# answers at most one more refusal per window before it blocks an address too.
+_refusals_spent: dict[tuple[str, str, str], float] = {}
+
+
+def limit_refusals(group: str):
+    """View decorator for a signed webhook: a request the view accepts spends nothing and is
+    never limited. Each refusal (a 4xx) spends one of ``group``'s budget for the client
+    address; once it is spent the address gets 429 straight away, before its body is read,
+    until the window ends."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            spent = (group, settings.RATELIMITS[group], client_ip(request))
+            if _refusals_spent.get(spent, 0.0) > time.time():
+                webhook_rejected(group.removeprefix("webhook_"), "rate_limited")
+                return too_many_requests(group)
+            response = view(request, *args, **kwargs)
+            if 400 <= response.status_code < 500:
+                _count_refusal(request, group, spent)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _count_refusal(request: HttpRequest, group: str, spent: tuple[str, str, str]) -> None:
+    usage = get_usage(request, group=f"pc:refused:{group}", key="ip",
+                      rate=settings.RATELIMITS[group], increment=True)
+    if usage and usage["count"] >= usage["limit"]:
+        now = time.time()
+        for key in [key for key, until in _refusals_spent.items() if until <= now]:
+            del _refusals_spent[key]
+        _refusals_spent[spent] = now + max(usage["time_left"], 1)

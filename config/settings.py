@@ -197,8 +197,10 @@ METRICS_ALLOWED_IPS = env.list(
 
 # --- Rate limits (config/ratelimits.py): "<count>/<period>", period s, m, h or d --------------
 RATELIMITS = {
-    # per client address: Twilio and GHL call from many addresses, an attacker from few
-    "webhook_twilio": env.str("RATELIMIT_WEBHOOK_TWILIO", default="1200/m"),
+    # Twilio: refused requests (bad signature, malformed) per client address. Signed ones are
+    # never limited: Twilio does not retry a 429, so a limited text would be lost.
+    "webhook_twilio": env.str("RATELIMIT_WEBHOOK_TWILIO", default="120/m"),
+    # GHL: every request per client address (GHL retries a 429, so nothing is lost)
     "webhook_ghl": env.str("RATELIMIT_WEBHOOK_GHL", default="1200/m"),
     # per address and per username tried
     "admin_login": env.str("RATELIMIT_ADMIN_LOGIN", default="10/5m"),

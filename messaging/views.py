@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from twilio.twiml.messaging_response import MessagingResponse
 
 from config.metrics_registry import webhook_refused
-from config.ratelimits import rate_limit
+from config.ratelimits import limit_refusals
 from messaging.services.inbound import InvalidInbound, parse_inbound, receive_sms
 from messaging.services.status import InvalidCallback, parse_status, record_status
 from messaging.signatures import WebhookRejected, verified_params
@@ -37,7 +37,7 @@ def twiml(reply: str) -> HttpResponse:
 
 
 @csrf_exempt
-@rate_limit("webhook_twilio")
+@limit_refusals("webhook_twilio")
 @require_POST
 def inbound_sms(request: HttpRequest) -> HttpResponse:
     try:
@@ -50,7 +50,7 @@ def inbound_sms(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
-@rate_limit("webhook_twilio")
+@limit_refusals("webhook_twilio")
 @require_POST
 def status_callback(request: HttpRequest) -> HttpResponse:
     try:

@@ -51,10 +51,14 @@ def _no_internet():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached values live in the cache: each test starts empty."""
+    """Rate-limit counters and cached values live in the cache (and the addresses whose
+    refusal budget is spent, in the process): each test starts empty."""
     from django.core.cache import cache
 
+    from config import ratelimits
+
     cache.clear()
+    ratelimits._refusals_spent.clear()
     yield
 
 
