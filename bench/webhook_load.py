@@ -1,6 +1,6 @@
 """Load on the inbound SMS webhook, beside a bare Django view, under gunicorn on loopback.
 
-    .venv/bin/python bench/webhook_load.py          # rates 50, 100, 200, 400/s, 3 max rounds
+    .venv/bin/python bench/webhook_load.py          # rates 50, 100, 200, 400/s, 5 max rounds
     .venv/bin/python bench/webhook_load.py --rates 100 300 --seconds 5 --max-connections 16
 
 Starts gunicorn with the production config (deploy/gunicorn.conf.py; worker recycling off, so
@@ -284,7 +284,7 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=20000,
                         help="signed requests prepared per flat-out step (it stops after "
                              "--seconds; enough that neither view runs out)")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="flat-out rounds, bare and webhook alternately")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")

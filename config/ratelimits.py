@@ -130,6 +130,6 @@ def _count_refusal(request: HttpRequest, group: str, spent: tuple[str, str, str]
                       rate=settings.RATELIMITS[group], increment=True)
     if usage and usage["count"] >= usage["limit"]:
         now = time.time()
-        for key in [key for key, until in _refusals_spent.items() if until <= now]:
-            del _refusals_spent[key]
+        for key in [key for key, until in list(_refusals_spent.items()) if until <= now]:
+            _refusals_spent.pop(key, None)  # another thread may have pruned it already
         _refusals_spent[spent] = now + max(usage["time_left"], 1)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 
-from config.db import pg_cursor
+from config.db import pg_cursor, text_array
 from messaging import selectors
 from messaging.models import Direction, SmsMessage, SmsStatus
 from messaging.phones import mirror_spellings
@@ -37,12 +37,12 @@ from workflows.events import Event, record_event
 if TYPE_CHECKING:
     from messaging.services.inbound import Inbound
 
-# The literal values are the enums' (test_received checks): a plain string, no formatting.
-# The two lists go binary (%b): psycopg dumps a list as text slowly, in Python.
+# The literal values are the enums' and selectors.PHONE_TYPES (test_received checks): a plain
+# string, no formatting. The spellings go as one text[] literal (config.db.text_array).
 _STORE = """
 WITH contact AS (
     SELECT customer_id FROM st_customer_contacts
-    WHERE type = ANY(%(types)b) AND value = ANY(%(spellings)b)
+    WHERE type IN ('MobilePhone', 'Phone') AND value = ANY(%(spellings)s::text[])
     ORDER BY active DESC, modified_on DESC NULLS LAST, id LIMIT 1),
 message AS (
     INSERT INTO sms_messages (direction, sid, from_number, to_number, phone, body, segments,
@@ -94,7 +94,7 @@ def _store_in_one_statement(inbound: Inbound, phone: str, now: datetime) -> Stor
     with pg_cursor() as cursor:
         # Prepared: planning this statement costs PostgreSQL more than running it.
         cursor.execute(_STORE, {
-            "types": list(selectors.PHONE_TYPES), "spellings": spellings, "sid": inbound.sid,
+            "spellings": text_array(spellings), "sid": inbound.sid,
             "from": inbound.from_, "to": inbound.to, "phone": phone, "body": inbound.body,
             "segments": inbound.segments, "media": inbound.media,
             "raw": json.dumps(inbound.raw), "now": now}, prepare=True)

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from messaging import selectors
 from messaging.models import Direction, SmsMessage, SmsStatus
 from messaging.services import received
 from messaging.services.inbound import parse_inbound
@@ -45,6 +46,7 @@ def test_the_literals_in_the_statement_are_the_enums_values():
     assert f"VALUES ('{Direction.INBOUND}'" in received._STORE
     assert f"'{SmsStatus.RECEIVED}'" in received._STORE
     assert f"pg_notify('{NOTIFY_CHANNEL}'" in received._STORE
+    assert f"type IN ({', '.join(repr(t) for t in selectors.PHONE_TYPES)})" in received._STORE
 
 
 def test_a_message_sid_seen_before_stores_and_emits_nothing(db):
