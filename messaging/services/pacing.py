@@ -3,14 +3,12 @@ its limit (21611 / 30001) or a 10DLC campaign would refuse (30022).
 
 Each sender has a "next free" time in ``sms_sender_pacing``. ``reserve`` takes the next slot
 for a text of ``segments`` segments under a row lock, so every process and worker shares
-one schedule; the caller waits until the slot (``wait_for_slot``). A slot further away than
+one schedule; the caller waits until the slot (``send._wait_for``). A slot further away than
 ``max_pacing_wait`` is not taken: the caller retries later instead of holding a worker.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -38,12 +36,3 @@ def reserve(sender: str, segments: int, now: datetime | None = None) -> datetime
     pace.next_free_at = start + timedelta(seconds=max(segments, 1) / conf.sends_per_second)
     pace.save(update_fields=["next_free_at"])
     return start
-
-
-def wait_for_slot(sender: str, segments: int,
-                  sleep: Callable[[float], None] = time.sleep) -> None:
-    """Reserve a slot and sleep until it (at most ``max_pacing_wait`` seconds)."""
-    start = reserve(sender, segments)
-    delay = (start - timezone.now()).total_seconds()
-    if delay > 0:
-        sleep(delay)

@@ -11,6 +11,9 @@ The row is written before Twilio is called and updated after:
                          ─> failed         Twilio refused it (error_code; 21610 opts out)
                          ─> unknown        the request may have reached Twilio
 
+A text waiting for its sender's pacing slot is ``retrying`` at the slot meanwhile (``PACED``),
+so a process killed while it waits leaves nothing ``pending``.
+
 A call whose key finds a row in any other status returns that row and sends nothing. A row
 left ``pending`` (the process died during the Twilio call) cannot be checked at Twilio — it
 has no way to look a message up by our key — so after ``stale_pending_after`` seconds it
@@ -24,6 +27,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from time import sleep
 from typing import Any
 
 from django.conf import settings
@@ -134,10 +138,12 @@ def _record(existing: SmsMessage | None, text: Outbound, customer_id: int | None
 
 def _submit(message: SmsMessage) -> SmsMessage:
     try:
-        pacing.wait_for_slot(twilio.sender(), message.segments or 1)
+        slot = pacing.reserve(twilio.sender(), message.segments or 1)
     except pacing.Throttled as exc:
         return _update(message, status=SmsStatus.RETRYING, send_after=exc.retry_at,
                        error_message=PACED)
+    if not _wait_for(message, slot):
+        return message
     try:
         submitted = twilio.send_message(to=message.phone, body=message.body,
                                         status_callback=status_callback_url())
@@ -153,6 +159,22 @@ def _submit(message: SmsMessage) -> SmsMessage:
     replay_callbacks(message)
     message.refresh_from_db()
     return message
+
+
+def _wait_for(message: SmsMessage, slot: datetime) -> bool:
+    """Sleep until the sender's slot (at most ``max_pacing_wait``). Meanwhile the row says
+    ``retrying`` at the slot, not ``pending``: a process killed while waiting has sent nothing,
+    and the text goes at its next chance (the scheduled sender, or its step's re-run) instead
+    of turning ``unknown``. False when another caller took the row over meanwhile."""
+    delay = (slot - timezone.now()).total_seconds()
+    if delay <= 0:
+        return True
+    _update(message, status=SmsStatus.RETRYING, send_after=slot, error_message=PACED)
+    sleep(delay)
+    claimed = SmsMessage.objects.filter(pk=message.pk, status=SmsStatus.RETRYING).update(
+        status=SmsStatus.PENDING, send_after=None, error_message="", updated_at=timezone.now())
+    message.refresh_from_db()
+    return bool(claimed)
 
 
 def _failed(message: SmsMessage, exc: twilio.TwilioSendError) -> SmsMessage:

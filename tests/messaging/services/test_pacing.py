@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from messaging.services.pacing import Throttled, reserve, wait_for_slot
+from messaging.services.pacing import Throttled, reserve
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
@@ -34,10 +34,3 @@ def test_a_slot_beyond_the_longest_wait_is_refused_not_taken():
     with pytest.raises(Throttled) as refused:
         reserve("+15005550006", 1, now=T0)
     assert refused.value.retry_at == T0 + timedelta(seconds=6)
-
-
-def test_waiting_for_a_slot_sleeps_until_it():
-    slept = []
-    wait_for_slot("+15005550006", 2, sleep=slept.append)
-    wait_for_slot("+15005550006", 1, sleep=slept.append)
-    assert len(slept) == 1 and 1.5 < slept[0] <= 2.0

@@ -8,6 +8,8 @@ from django.utils import timezone
 from messaging.models import SmsMessage, SmsStatus
 from messaging.phones import InvalidPhoneNumber
 from messaging.services import preferences
+from messaging.services import send as send_module
+from messaging.services.due import send_due
 from messaging.services.send import InvalidMessage, resume, send_sms
 from tests.messaging.conftest import CUSTOMER_PHONE, ContactFactory, CustomerFactory
 
@@ -162,3 +164,63 @@ def test_a_row_pending_right_now_is_left_to_its_sender(twilio):
 
 def test_the_row_is_linked_to_the_customer_by_phone(twilio, customer):
     assert send().customer_id == customer.id
+
+
+@pytest.fixture
+def paced(settings, monkeypatch):
+    """One text a second: the second of two waits about a second for its slot. ``paced.during``
+    runs in place of the sleep and returns what the row looked like meanwhile."""
+    settings.MESSAGING = {"sends_per_second": 1.0, "max_pacing_wait": 10.0}
+    seen = []
+
+    class Pacing:
+        during = staticmethod(lambda message_id: None)
+
+    def fake_sleep(seconds):
+        [message] = SmsMessage.objects.filter(status=SmsStatus.RETRYING)
+        seen.append((seconds, message.status, message.send_after, message.error_message))
+        Pacing.during(message.pk)
+
+    monkeypatch.setattr(send_module, "sleep", fake_sleep)
+    Pacing.seen = seen
+    return Pacing
+
+
+def test_a_paced_text_waits_as_retrying_at_its_slot_then_goes(twilio, paced):
+    send(idempotency_key="first")
+    second = send(idempotency_key="second")
+    [(seconds, status, send_after, reason)] = paced.seen
+    assert 0 < seconds <= 1.0 and status == SmsStatus.RETRYING and reason == send_module.PACED
+    assert send_after is not None
+    assert second.status == SmsStatus.QUEUED and second.send_after is None
+    assert len(twilio.messages()) == 2
+
+
+def test_a_process_killed_while_waiting_leaves_a_text_the_scheduled_sender_sends(twilio,
+                                                                                  paced):
+    class Killed(BaseException):
+        """Like SIGKILL for this code: nothing it catches."""
+
+    def killed(_message_id):
+        raise Killed
+
+    paced.during = killed
+    send(idempotency_key="first")
+    with pytest.raises(Killed):
+        send(idempotency_key="second")
+    waiting = SmsMessage.objects.get(idempotency_key="second")
+    assert waiting.status == SmsStatus.RETRYING and waiting.sid is None
+    paced.during = lambda _message_id: None
+    assert send_due(now=waiting.send_after + timedelta(seconds=1)).resumed == 1
+    waiting.refresh_from_db()
+    assert waiting.status == SmsStatus.QUEUED and len(twilio.messages()) == 2
+
+
+def test_a_text_taken_over_while_it_waited_is_not_sent_twice(twilio, paced):
+    def taken_over(message_id):
+        SmsMessage.objects.filter(pk=message_id).update(status=SmsStatus.PENDING)
+
+    paced.during = taken_over
+    send(idempotency_key="first")
+    second = send(idempotency_key="second")
+    assert second.status == SmsStatus.PENDING and len(twilio.messages()) == 1
