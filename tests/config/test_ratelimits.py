@@ -10,6 +10,14 @@ from config.metrics_registry import WEBHOOK_REJECTED
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _still_clock():
+    """Budgets are per fixed window: with the clock still, a test's requests never straddle
+    a window's end (a slow login takes half a second)."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
 def rejected(endpoint: str, reason: str) -> float:
     return WEBHOOK_REJECTED.labels(endpoint=endpoint, reason=reason)._value.get()
 

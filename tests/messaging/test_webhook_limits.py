@@ -13,6 +13,14 @@ from tests.messaging.conftest import inbound_params, signed_post
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _still_clock():
+    """Budgets are per fixed window: with the clock still, a test's requests never straddle
+    a window's end (a slow login takes half a second)."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
 def post_webhook(client):
     return client.post("/webhooks/twilio/sms/", data="Body=hi",
                        content_type="application/x-www-form-urlencoded")
