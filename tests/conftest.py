@@ -62,6 +62,18 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture
+def still_clock():
+    """The clock stopped at now. Rate-limit budgets are per fixed window: with the clock
+    still, a test's requests never straddle a window's end (a slow login takes half a
+    second)."""
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
 @pytest.fixture(scope="session")
 def sandbox_server():
     """The whole sandbox on a free loopback port for the session (scale 1)."""

@@ -7,15 +7,7 @@ from django.utils import timezone
 
 from config.metrics_registry import WEBHOOK_REJECTED
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _still_clock():
-    """Budgets are per fixed window: with the clock still, a test's requests never straddle
-    a window's end (a slow login takes half a second)."""
-    with time_machine.travel(timezone.now(), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("still_clock")]
 
 
 def rejected(endpoint: str, reason: str) -> float:

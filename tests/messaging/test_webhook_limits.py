@@ -10,15 +10,7 @@ from django.utils import timezone
 from messaging.models import SmsMessage
 from tests.messaging.conftest import inbound_params, signed_post
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _still_clock():
-    """Budgets are per fixed window: with the clock still, a test's requests never straddle
-    a window's end (a slow login takes half a second)."""
-    with time_machine.travel(timezone.now(), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("still_clock")]
 
 
 def post_webhook(client):
