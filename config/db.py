@@ -2,10 +2,11 @@
 
 Django's psycopg cursors bind parameters client-side: every value is quoted into the SQL text
 in Python, and PostgreSQL parses and plans the whole statement again on each call. A plain
-``psycopg.Cursor`` on the same connection (so the same transaction) binds server-side, sends
-arrays binary, and can run a statement prepared (``execute(..., prepare=True)``): planned once
-per connection, then only bound and executed. For a statement run per request, such as the SMS
-webhook's insert, planning is most of PostgreSQL's work (``bench/RESULTS.md``, Webhooks).
+``psycopg.Cursor`` on the same connection (so the same transaction) binds server-side, can send
+arrays binary (``%b``), and can run a statement prepared (``execute(..., prepare=True)``):
+planned once per connection, then only bound and executed. For a statement run per request,
+such as the SMS webhook's insert, planning is most of PostgreSQL's work (``bench/RESULTS.md``,
+Webhooks).
 
 Errors come out as Django's (``IntegrityError`` and so on), as from a Django cursor. Queries
 on this cursor bypass Django's execute wrappers, so they are not in ``connection.queries``.

@@ -2,12 +2,11 @@
 
 ``store_received`` writes the ``sms_messages`` row, linked to the customer whose ServiceTitan
 contact has the number, and its ``sms.received`` workflow event, atomically, deduplicated on
-MessageSid. On PostgreSQL that is one prepared statement (one round trip, its own
-transaction, planned once per connection): the
-contact lookup, the message insert (``ON CONFLICT (sid) DO NOTHING``: a redelivery inserts
-nothing and so emits nothing), the event insert and the ``NOTIFY`` that wakes the workflow
-workers on commit. Elsewhere (the embedded SQLite default) the ORM does the same in a
-transaction, through ``workflows.events.record_event``.
+MessageSid. On PostgreSQL that is one prepared statement (one round trip, its own transaction,
+planned once per connection): the contact lookup, the message insert (``ON CONFLICT (sid) DO
+NOTHING``: a redelivery inserts nothing and so emits nothing), the event insert and the
+``NOTIFY`` that wakes the workflow workers on commit. Elsewhere (the embedded SQLite default)
+the ORM does the same in a transaction, through ``workflows.events.record_event``.
 
 The NOTIFY is sent only when something listens for ``sms.received``: an instance waiting for
 it, or an active definition that starts on it or is cancelled by it. PostgreSQL serialises
