@@ -53,8 +53,10 @@ INSTALLED_APPS = [
     "workflows",
     "messaging",
     "ghl",
-    "sandbox",
 ]
+if not PRODUCTION:
+    # The vendor stand-ins (`manage.py sandbox`): not installed in production at all.
+    INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
@@ -242,9 +244,10 @@ SANDBOX_URL = env.str("SANDBOX_URL", default="http://127.0.0.1:8765").rstrip("/"
 
 from config.vendors import ghl_settings, servicetitan_settings, twilio_settings  # noqa: E402
 
-SERVICETITAN = servicetitan_settings(SANDBOX_URL)
-GHL = ghl_settings(SANDBOX_URL)
-TWILIO = twilio_settings(SANDBOX_URL)
+# In production each is configured or turned off (*_ENABLED=false): never the sandbox.
+SERVICETITAN = servicetitan_settings(SANDBOX_URL, production=PRODUCTION)
+GHL = ghl_settings(SANDBOX_URL, production=PRODUCTION)
+TWILIO = twilio_settings(SANDBOX_URL, production=PRODUCTION)
 
 # --- ServiceTitan sync (servicetitan/conf.py) -----------------------------------------------
 # ServiceTitan allows 60 calls per second per app and tenant, across all our threads.
