@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import choice, env, require, secret, strict_bool
+from config.redact import Secret, SecretURL
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("PERFECTCATCH_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -21,6 +23,9 @@ VAR_DIR = Path(env.str("PERFECTCATCH_VAR_DIR", default=str(BASE_DIR / "var")))
 DJANGO_ENV = choice("DJANGO_ENV", ("development", "production"), default="development")
 PRODUCTION = DJANGO_ENV == "production"
 DEBUG = strict_bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # The debug page shows code, settings and request data to whoever triggers an error.
+    raise ImproperlyConfigured("DJANGO_DEBUG must be false when DJANGO_ENV=production")
 
 if PRODUCTION:
     SECRET_KEY = require(
@@ -91,9 +96,12 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = secret("DATABASE_URL")  # holds the database password: NAME_FILE works too
+# Both URLs may hold a password: NAME_FILE works too, and their repr masks it (config/redact.py).
+DATABASE_URL = SecretURL(secret("DATABASE_URL") or "")
 if DATABASE_URL:
     DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
+    if DATABASES["default"].get("PASSWORD"):
+        DATABASES["default"]["PASSWORD"] = Secret(DATABASES["default"]["PASSWORD"])
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -129,7 +137,7 @@ if IS_POSTGRES and DATABASE_POOL:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and django-q2 --------------------------------------------------------------------
-REDIS_URL = secret("REDIS_URL")
+REDIS_URL = SecretURL(secret("REDIS_URL") or "")
 if PRODUCTION:
     # Rate limits and cached values must be shared by every web process.
     require("REDIS_URL", REDIS_URL, "when DJANGO_ENV=production")
@@ -227,6 +235,8 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001" if REDIS_URL else "django_rate
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Error reports mask passwords inside URL-valued settings too (config/debug.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.debug.SettingsReporterFilter"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = strict_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

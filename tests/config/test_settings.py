@@ -82,6 +82,12 @@ def test_production_reads_the_secret_key_from_a_file(tmp_path):
     assert values["production"] is True and values["debug"] is False
 
 
+def test_production_refuses_to_start_with_debug_on(tmp_path):
+    result = load(tmp_path, **PRODUCTION, DJANGO_DEBUG="true")
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_DEBUG must be false when DJANGO_ENV=production" in result.stderr
+
+
 def test_a_bad_debug_value_is_a_configuration_error(tmp_path):
     result = load(tmp_path, DJANGO_DEBUG="sometimes")
     assert result.returncode != 0 and "DJANGO_DEBUG" in result.stderr
