@@ -296,3 +296,5 @@ from config.logs import logging_config  # noqa: E402
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = choice("LOG_FORMAT", ("json", "plain"), default="json" if PRODUCTION else "plain")
 LOGGING = logging_config(level=LOG_LEVEL, json_lines=LOG_FORMAT == "json")
+# Installs the masking on every record the process makes, whatever logger or handler.
+LOGGING_CONFIG = "config.logs.configure"
