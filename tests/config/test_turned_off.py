@@ -2,6 +2,7 @@
 error saying so before any request, its webhooks answer 404 and store nothing, its schedules
 are not declared and its readiness checks pass saying it is off."""
 
+import io
 import json
 import os
 import subprocess
@@ -17,12 +18,15 @@ from config.health import run_checks
 from config.schedules import declared_schedules
 from config.vendors import GHLSettings, ServiceTitanSettings, TwilioSettings
 from ghl.client import GHLClient, GHLError
+from ghl.demo import run_demo as ghl_demo
 from ghl.models import WebhookDelivery
+from messaging.demo import run_demo as messaging_demo
 from messaging.models import SmsMessage, SmsStatus
 from messaging.services.send import send_sms
 from sandbox.credentials import SANDBOX_TWILIO_AUTH_TOKEN
 from sandbox.twilio.signing import twilio_signature
 from servicetitan.client import ServiceTitanClient
+from servicetitan.demo import run_demo as servicetitan_demo
 from servicetitan.responses import ServiceTitanError
 from tests.ghl.conftest import post_webhook, webhook_body
 
@@ -125,6 +129,18 @@ def test_start_up_says_which_vendors_are_turned_off(off):
     assert sorted(m.msg.split(" is turned off")[0] for m in found) == [
         "GoHighLevel", "ServiceTitan", "Twilio"]
     assert all(m.level == checks.INFO for m in found)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("demo,reason", [
+    (servicetitan_demo, "ServiceTitan is turned off (SERVICETITAN_ENABLED=false)"),
+    (ghl_demo, "GoHighLevel is turned off (GHL_ENABLED=false)"),
+    (messaging_demo, "Twilio is turned off (TWILIO_ENABLED=false)"),
+])
+def test_make_runs_demos_skip_a_vendor_turned_off_saying_so(off, no_http, demo, reason):
+    out = io.StringIO()
+    demo(out)
+    assert f"skipped: {reason}" in out.getvalue() and len(no_http.calls) == 0
 
 
 HOOK_PROBE = """
