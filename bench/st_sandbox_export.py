@@ -25,7 +25,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.vendors import (
+from sandbox.credentials import (
     SANDBOX_ST_APP_KEY,
     SANDBOX_ST_CLIENT_ID,
     SANDBOX_ST_CLIENT_SECRET,

@@ -47,7 +47,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from config.vendors import SANDBOX_TWILIO_AUTH_TOKEN  # noqa: E402
+from sandbox.credentials import SANDBOX_TWILIO_AUTH_TOKEN  # noqa: E402
 from sandbox.twilio.signing import twilio_signature  # noqa: E402
 
 SMS_PATH, BARE_PATH = "/webhooks/twilio/sms/", "/bench/bare/"

@@ -4,6 +4,7 @@ with ``@readiness_check`` (imported from their AppConfig.ready), and ``/readyz``
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -69,10 +70,28 @@ def database() -> CheckResult:
     return CheckResult("database", True, connections[DEFAULT_DB_ALIAS].vendor)
 
 
+# The migration planner imports every migration module and reads django_migrations: too much
+# work to do for each probe (anyone may call /readyz). Its answer is kept this many seconds.
+MIGRATIONS_CHECK_TTL = 5.0
+clock = time.monotonic
+_migrations_checked: tuple[float, CheckResult] | None = None
+
+
 @readiness_check
 def migrations() -> CheckResult:
-    connection = connections[DEFAULT_DB_ALIAS]
-    executor = MigrationExecutor(connection)
+    """Whether every migration is applied, as found at most ``MIGRATIONS_CHECK_TTL`` seconds
+    ago by this process (a planner that raises is not remembered)."""
+    global _migrations_checked
+    now = clock()
+    if _migrations_checked and now - _migrations_checked[0] < MIGRATIONS_CHECK_TTL:
+        return _migrations_checked[1]
+    result = _plan_migrations()
+    _migrations_checked = (now, result)
+    return result
+
+
+def _plan_migrations() -> CheckResult:
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         pending = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan[:5])

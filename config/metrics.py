@@ -2,19 +2,16 @@
 from the database at scrape time so every process reports the same truth.
 
 Each app may have ``metrics.py`` with ``collect()`` yielding prometheus metric families;
-``DatabaseCollector`` runs them all. Access: a bearer token (``METRICS_TOKEN``) or a client
-address on ``METRICS_ALLOWED_IPS``.
+``DatabaseCollector`` runs them all. Access: operators only (``config.access``: a bearer
+token, ``METRICS_TOKEN``, or a client address on ``METRICS_ALLOWED_IPS``).
 """
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import logging
 import os
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,8 +24,9 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from config.access import is_operator
 from config.discovery import app_modules
-from config.ratelimits import client_ip, rate_limit
+from config.ratelimits import rate_limit
 
 log = logging.getLogger(__name__)
 
@@ -86,23 +84,11 @@ def exposition() -> bytes:
     return generate_latest(process) + generate_latest(database)
 
 
-def allowed(request: HttpRequest) -> bool:
-    token = settings.METRICS_TOKEN
-    header = request.headers.get("Authorization", "")
-    if token and hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
-        return True
-    try:
-        client = ipaddress.ip_address(client_ip(request))
-    except ValueError:
-        return False
-    return any(client in ipaddress.ip_network(net) for net in settings.METRICS_ALLOWED_IPS)
-
-
 @never_cache
 @rate_limit("probe")
 @require_GET
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    if not allowed(request):
+    if not is_operator(request):
         return HttpResponse("metrics need a bearer token or an allowed address\n", status=403,
                             content_type="text/plain")
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

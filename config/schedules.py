@@ -3,13 +3,16 @@
 Each app may have a ``schedules.py`` with ``SCHEDULES = [ScheduleSpec(...), ...]``.
 ``manage.py install_schedules`` (run by ``make run`` and on deploy) creates or updates them by
 name and deletes the project's schedules that are no longer declared; schedules someone made by
-hand in the admin (without the prefix) are left alone.
+hand in the admin (without the prefix) are left alone. A schedule that calls a vendor names its
+settings block (``vendor="GHL"``): while that vendor is turned off it is not declared, so
+``install_schedules`` removes it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django_q.models import Schedule
 
@@ -24,6 +27,7 @@ class ScheduleSpec:
     func: str
     minutes: int
     kwargs: dict = field(default_factory=dict)
+    vendor: str = ""  # the settings block it calls ("SERVICETITAN", "GHL", "TWILIO"), if any
 
     @property
     def full_name(self) -> str:
@@ -32,7 +36,8 @@ class ScheduleSpec:
 
 def declared_schedules() -> list[ScheduleSpec]:
     return [spec for module in app_modules("schedules")
-            for spec in getattr(module, "SCHEDULES", [])]
+            for spec in getattr(module, "SCHEDULES", [])
+            if not spec.vendor or getattr(settings, spec.vendor).enabled]
 
 
 @transaction.atomic

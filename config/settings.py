@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import choice, env, require, secret, strict_bool
+from config.redact import Secret, SecretURL
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("PERFECTCATCH_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -21,6 +23,9 @@ VAR_DIR = Path(env.str("PERFECTCATCH_VAR_DIR", default=str(BASE_DIR / "var")))
 DJANGO_ENV = choice("DJANGO_ENV", ("development", "production"), default="development")
 PRODUCTION = DJANGO_ENV == "production"
 DEBUG = strict_bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # The debug page shows code, settings and request data to whoever triggers an error.
+    raise ImproperlyConfigured("DJANGO_DEBUG must be false when DJANGO_ENV=production")
 
 if PRODUCTION:
     SECRET_KEY = require(
@@ -53,8 +58,10 @@ INSTALLED_APPS = [
     "workflows",
     "messaging",
     "ghl",
-    "sandbox",
 ]
+if not PRODUCTION:
+    # The vendor stand-ins (`manage.py sandbox`): not installed in production at all.
+    INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
@@ -89,9 +96,12 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = secret("DATABASE_URL")  # holds the database password: NAME_FILE works too
+# Both URLs may hold a password: NAME_FILE works too, and their repr masks it (config/redact.py).
+DATABASE_URL = SecretURL(secret("DATABASE_URL") or "")
 if DATABASE_URL:
     DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
+    if DATABASES["default"].get("PASSWORD"):
+        DATABASES["default"]["PASSWORD"] = Secret(DATABASES["default"]["PASSWORD"])
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -127,7 +137,7 @@ if IS_POSTGRES and DATABASE_POOL:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and django-q2 --------------------------------------------------------------------
-REDIS_URL = secret("REDIS_URL")
+REDIS_URL = SecretURL(secret("REDIS_URL") or "")
 if PRODUCTION:
     # Rate limits and cached values must be shared by every web process.
     require("REDIS_URL", REDIS_URL, "when DJANGO_ENV=production")
@@ -225,6 +235,8 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001" if REDIS_URL else "django_rate
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Error reports mask passwords inside URL-valued settings too (config/debug.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.debug.SettingsReporterFilter"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = strict_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -242,9 +254,10 @@ SANDBOX_URL = env.str("SANDBOX_URL", default="http://127.0.0.1:8765").rstrip("/"
 
 from config.vendors import ghl_settings, servicetitan_settings, twilio_settings  # noqa: E402
 
-SERVICETITAN = servicetitan_settings(SANDBOX_URL)
-GHL = ghl_settings(SANDBOX_URL)
-TWILIO = twilio_settings(SANDBOX_URL)
+# In production each is configured or turned off (*_ENABLED=false): never the sandbox.
+SERVICETITAN = servicetitan_settings(SANDBOX_URL, production=PRODUCTION)
+GHL = ghl_settings(SANDBOX_URL, production=PRODUCTION)
+TWILIO = twilio_settings(SANDBOX_URL, production=PRODUCTION)
 
 # --- ServiceTitan sync (servicetitan/conf.py) -----------------------------------------------
 # ServiceTitan allows 60 calls per second per app and tenant, across all our threads.
@@ -283,3 +296,5 @@ from config.logs import logging_config  # noqa: E402
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = choice("LOG_FORMAT", ("json", "plain"), default="json" if PRODUCTION else "plain")
 LOGGING = logging_config(level=LOG_LEVEL, json_lines=LOG_FORMAT == "json")
+# Installs the masking on every record the process makes, whatever logger or handler.
+LOGGING_CONFIG = "config.logs.configure"

@@ -4,6 +4,12 @@ Dockerfile). Everything can be overridden with GUNICORN_* environment variables.
 import multiprocessing
 import os
 
+from config.logs import install_masking
+
+# gunicorn's loggers have their own handlers: its lines are masked like ours only because every
+# record is masked where it is made (the workers install this again with Django's logging).
+install_masking()
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class GHLConfig(AppConfig):
@@ -11,7 +12,9 @@ class GHLConfig(AppConfig):
         from ghl.services import apply, dnd
         from messaging.hooks import on_preference_change
 
-        # SMS DND both ways: GHL webhooks opt phones out here; opt-outs here reach GHL.
+        # SMS DND both ways: GHL webhooks opt phones out here; opt-outs here reach GHL (not
+        # with GHL turned off: each would queue a task bound to fail).
         if dnd.mirror_from_ghl not in apply.CONTACT_LISTENERS:
             apply.CONTACT_LISTENERS.append(dnd.mirror_from_ghl)
-        on_preference_change(dnd.on_preference_change)
+        if settings.GHL.enabled:
+            on_preference_change(dnd.on_preference_change)

@@ -13,7 +13,7 @@ from ghl.signatures import load_ed25519
 @checks.register()
 def ghl_configuration(app_configs, **kwargs) -> list[checks.CheckMessage]:
     config = settings.GHL
-    if config.using_sandbox:
+    if not config.configured:  # the sandbox's own keys, or GHL turned off
         return []
     found: list[checks.CheckMessage] = []
     if not config.webhook_public_key:

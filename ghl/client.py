@@ -74,6 +74,7 @@ class GHLClient:
     def __init__(self, *, session: requests.Session | None = None, pacer: Pacer | None = None,
                  max_attempts: int = 5, sleep: Callable[[float], None] = time.sleep):
         config = settings.GHL
+        self.enabled, self.turned_off = config.enabled, config.turned_off
         self.base_url, self._token = config.base_url.rstrip("/"), config.token
         self.location_id, self.pipeline_id = config.location_id, config.pipeline_id
         self.session = session or requests.Session()
@@ -95,6 +96,8 @@ class GHLClient:
 
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                 json: dict[str, Any] | None = None, idempotent: bool = True) -> dict[str, Any]:
+        if not self.enabled:  # GHL_ENABLED=false: nothing is sent
+            raise GHLError(None, self.turned_off, retryable=False, method=method, path=path)
         headers = {"Authorization": f"Bearer {self._token}", "Version": API_VERSION,
                    "Accept": "application/json"}
         params = {k: v for k, v in (params or {}).items() if v is not None}

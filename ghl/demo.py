@@ -75,7 +75,8 @@ def _staff_wins_one(stdout: TextIO, result: PushResult) -> None:
 
 def run_demo(stdout: TextIO) -> None:
     if not settings.GHL.using_sandbox:
-        _say(stdout, "  skipped: GHL is configured, and the demo only uses the sandbox")
+        why = "GHL is configured" if settings.GHL.enabled else settings.GHL.turned_off
+        _say(stdout, f"  skipped: {why}, and the demo only uses the sandbox")
         return
     webhook = settings.PUBLIC_BASE_URL + reverse("ghl:webhook")
     try:

@@ -1,13 +1,15 @@
 """Readiness: every GHL resource finished a sync within three scheduled intervals.
 
 Checked only while the GHL sync is scheduled (``manage.py install_schedules``), as for
-ServiceTitan: a machine that never installed the schedule has no expectation to miss.
+ServiceTitan: a machine that never installed the schedule has no expectation to miss, and
+neither has one with GHL turned off.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django_q.models import Schedule
 
@@ -22,6 +24,8 @@ STALE_AFTER = timedelta(minutes=3 * SYNC.minutes)
 
 @readiness_check
 def ghl_sync() -> CheckResult:
+    if not settings.GHL.enabled:
+        return CheckResult("ghl_sync", True, settings.GHL.turned_off)
     if not Schedule.objects.filter(name=SYNC.full_name).exclude(repeats=0).exists():
         return CheckResult("ghl_sync", True, "not scheduled: no freshness expected")
     last = dict(SyncState.objects.filter(resource__in=RESOURCES)

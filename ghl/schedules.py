@@ -1,9 +1,11 @@
 """The GHL sync every 15 minutes (webhooks bring changes in at once; the sync catches what
-they missed), and the SMS DND reconciliation (the opt-out hook is at-most-once)."""
+they missed), and the SMS DND reconciliation (the opt-out hook is at-most-once); neither with
+GHL turned off."""
 
 from config.schedules import ScheduleSpec
 
 SCHEDULES = [
-    ScheduleSpec(name="ghl-sync", func="ghl.tasks.sync_all", minutes=15),
-    ScheduleSpec(name="ghl-dnd-reconcile", func="ghl.tasks.reconcile_sms_dnd", minutes=15),
+    ScheduleSpec(name="ghl-sync", func="ghl.tasks.sync_all", minutes=15, vendor="GHL"),
+    ScheduleSpec(name="ghl-dnd-reconcile", func="ghl.tasks.reconcile_sms_dnd", minutes=15,
+                 vendor="GHL"),
 ]

@@ -68,7 +68,8 @@ def _wait_for_callbacks(message: SmsMessage, seconds: float) -> str:
 
 def run_demo(stdout: TextIO, wait_for_delivery: float = 5.0) -> None:
     if not settings.TWILIO.using_sandbox:
-        _say(stdout, "  skipped: Twilio is configured, and the demo only texts the sandbox")
+        why = "Twilio is configured" if settings.TWILIO.enabled else settings.TWILIO.turned_off
+        _say(stdout, f"  skipped: {why}, and the demo only texts the sandbox")
         return
     try:
         if is_opted_out(DEMO_PHONE):  # an earlier demo's STOP

@@ -152,6 +152,8 @@ class ServiceTitanClient:
             headers={"Authorization": f"Bearer {token}", "ST-App-Key": self.config.app_key}))
 
     def _with_retries(self, endpoint: str, send: Callable[[str], requests.Response]) -> Any:
+        if not self.config.enabled:  # SERVICETITAN_ENABLED=false: no token, no call
+            raise ServiceTitanError(self.config.turned_off, endpoint=endpoint)
         renewed = False
         attempt = 0
         while True:

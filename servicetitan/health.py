@@ -1,7 +1,8 @@
 """Readiness: every ServiceTitan resource finished a sync within its expected interval.
 
 Checked only while the incremental sync is scheduled (``manage.py install_schedules``): a
-machine that never installed the schedule has no expectation to miss.
+machine that never installed the schedule has no expectation to miss, and neither has one with
+ServiceTitan turned off.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def stale_after() -> timedelta:
 
 @readiness_check
 def servicetitan_sync() -> CheckResult:
+    if not settings.SERVICETITAN.enabled:
+        return CheckResult("servicetitan_sync", True, settings.SERVICETITAN.turned_off)
     if not Schedule.objects.filter(name=SCHEDULE_NAME).exclude(repeats=0).exists():
         return CheckResult("servicetitan_sync", True, "not scheduled: no freshness expected")
     limit = stale_after()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from config.vendors import SANDBOX_GHL_LOCATION_ID, SANDBOX_GHL_TOKEN
+from sandbox.credentials import SANDBOX_GHL_LOCATION_ID, SANDBOX_GHL_TOKEN
 from sandbox.ghl import contacts, opportunities
 from sandbox.ghl.control import GHLControl
 from sandbox.ghl.data import build_dataset

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from config.vendors import SANDBOX_GHL_PIPELINE_ID
+from sandbox.credentials import SANDBOX_GHL_PIPELINE_ID
 from sandbox.ghl import webhooks
 from sandbox.ghl.keys import ED25519_PUBLIC_KEY_PEM, RSA_PUBLIC_KEY_PEM
 from sandbox.ghl.store import GHLError

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from random import Random
 from typing import Any
 
-from config.vendors import SANDBOX_GHL_LOCATION_ID, SANDBOX_GHL_PIPELINE_ID
+from sandbox.credentials import SANDBOX_GHL_LOCATION_ID, SANDBOX_GHL_PIPELINE_ID
 from sandbox.people import GHL_USERS
 from sandbox.support import random_id
 

@@ -17,7 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from config.vendors import SANDBOX_GHL_LOCATION_ID
+from sandbox.credentials import SANDBOX_GHL_LOCATION_ID
 from sandbox.ghl.data import iso
 from sandbox.ghl.keys import ed25519_private_key, rsa_private_key
 from sandbox.support import Delivery, post

@@ -3,7 +3,7 @@
 A local stand-in for one ServiceTitan tenant (API v2), served by ``sandbox.server`` under
 ``/servicetitan``. What a client meets there:
 
-- ``POST /connect/token`` (client credentials from ``config.vendors``); every API call needs
+- ``POST /connect/token`` (client credentials from ``sandbox.credentials``); every API call needs
   ``Authorization: Bearer`` and ``ST-App-Key``, else 401. Tenant ``1000001``; another tenant or
   an unknown path (``/dispatch/v2/tenant/{t}/appointments``) is 404.
 - The list and export endpoints of ``resources.RESOURCES`` (the vendor-apis.md table), with

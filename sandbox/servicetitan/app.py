@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from config.vendors import (
+from sandbox.credentials import (
     SANDBOX_ST_APP_KEY,
     SANDBOX_ST_CLIENT_ID,
     SANDBOX_ST_CLIENT_SECRET,

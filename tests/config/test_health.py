@@ -141,3 +141,73 @@ def test_a_running_workflow_listener_beats():
 
     Worker(name="beating", poll_interval=0.05).run(duration=0.1)
     assert Heartbeat.objects.get(name="workflows").worker == "beating"
+
+
+STRANGER = "203.0.113.7"
+
+
+@pytest.mark.django_db
+def test_a_stranger_learns_only_the_status_and_the_names_of_the_failed_checks(client):
+    beat("workflows")
+    response = client.get("/readyz", REMOTE_ADDR=STRANGER)
+    assert response.status_code == 503
+    assert response.json() == {"status": "not ready", "failed": ["cluster"]}
+
+
+@pytest.mark.django_db
+def test_a_stranger_with_a_wrong_token_is_still_a_stranger(client, settings):
+    settings.METRICS_TOKEN = "the-metrics-token"
+    response = client.get("/readyz", REMOTE_ADDR=STRANGER, HTTP_AUTHORIZATION="Bearer guess")
+    assert "checks" not in response.json()
+
+
+@pytest.mark.django_db
+def test_the_metrics_token_shows_each_checks_detail(client, settings):
+    settings.METRICS_TOKEN = "the-metrics-token"
+    beat("workflows")
+    response = client.get("/readyz", REMOTE_ADDR=STRANGER,
+                          HTTP_AUTHORIZATION="Bearer the-metrics-token")
+    assert response.json()["failed"] == ["cluster"]
+    assert "qcluster" in response.json()["checks"]["cluster"]["detail"]
+
+
+@pytest.mark.django_db
+def test_an_allow_listed_address_sees_each_checks_detail(client, settings):
+    settings.METRICS_ALLOWED_IPS = ["198.51.100.0/24"]
+    heartbeat()
+    beat("workflows")
+    body = client.get("/readyz", REMOTE_ADDR="198.51.100.9").json()
+    assert body["status"] == "ready" and body["checks"]["migrations"]["detail"] == "all applied"
+
+
+@pytest.mark.django_db
+def test_the_healthcheck_command_prints_each_checks_detail_as_json(capsys):
+    beat("workflows")
+    with pytest.raises(CommandError):
+        call_command("healthcheck", "--json")
+    checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)}
+    assert checks["migrations"]["detail"] == "all applied"
+    assert "no heartbeat yet" in checks["cluster"]["detail"]
+
+
+@pytest.mark.django_db
+def test_the_migration_check_runs_the_planner_once_per_few_seconds(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from config import health
+
+    now = [1000.0]
+    monkeypatch.setattr(health, "clock", lambda: now[0])
+    monkeypatch.setattr(health, "_migrations_checked", None)
+
+    def planner_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert health.migrations().ok
+        return sum("django_migrations" in q["sql"] for q in queries.captured_queries)
+
+    assert planner_queries() > 0
+    now[0] += health.MIGRATIONS_CHECK_TTL - 0.1
+    assert planner_queries() == 0
+    now[0] += 0.2
+    assert planner_queries() > 0

@@ -25,7 +25,12 @@ print(json.dumps({"debug": settings.DEBUG, "production": settings.PRODUCTION,
 CLEARED = ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY",
            "DJANGO_SECRET_KEY_FILE", "DJANGO_ALLOWED_HOSTS", "ST_TENANT_ID", "ST_CLIENT_ID",
            "ST_CLIENT_SECRET", "ST_CLIENT_SECRET_FILE", "ST_APP_KEY", "GHL_TOKEN",
-           "GHL_LOCATION_ID", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER")
+           "GHL_LOCATION_ID", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
+           "SERVICETITAN_ENABLED", "GHL_ENABLED", "TWILIO_ENABLED")
+# A production environment whose vendors are all turned off: the least production accepts.
+PRODUCTION = {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "k" * 50,
+              "DJANGO_ALLOWED_HOSTS": "example.com", "REDIS_URL": "redis://127.0.0.1:6379/9",
+              "SERVICETITAN_ENABLED": "false", "GHL_ENABLED": "false", "TWILIO_ENABLED": "false"}
 
 
 def load(tmp_path, **env):
@@ -72,9 +77,15 @@ def test_production_without_a_secret_key_refuses_to_start(tmp_path):
 def test_production_reads_the_secret_key_from_a_file(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text("x" * 60 + "\n")
-    values = loaded(tmp_path, DJANGO_ENV="production", DJANGO_SECRET_KEY_FILE=str(key_file),
-                    DJANGO_ALLOWED_HOSTS="example.com", REDIS_URL="redis://127.0.0.1:6379/9")
+    values = loaded(tmp_path, **{**PRODUCTION, "DJANGO_SECRET_KEY": ""},
+                    DJANGO_SECRET_KEY_FILE=str(key_file))
     assert values["production"] is True and values["debug"] is False
+
+
+def test_production_refuses_to_start_with_debug_on(tmp_path):
+    result = load(tmp_path, **PRODUCTION, DJANGO_DEBUG="true")
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_DEBUG must be false when DJANGO_ENV=production" in result.stderr
 
 
 def test_a_bad_debug_value_is_a_configuration_error(tmp_path):

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 import requests
 
-from config.vendors import SANDBOX_GHL_TOKEN
 from ghl.client import GHLClient
 from ghl.pacing import Limits, Pacer, shared_pacer
+from sandbox.credentials import SANDBOX_GHL_TOKEN
 from sandbox.ghl import GHLSandbox
 from sandbox.server import SandboxApp, start_sandbox
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from config.vendors import (
+from sandbox.credentials import (
     SANDBOX_ST_APP_KEY,
     SANDBOX_ST_CLIENT_ID,
     SANDBOX_ST_CLIENT_SECRET,

@@ -13,7 +13,7 @@ import threading
 import pytest
 from twilio.rest import Client
 
-from config.vendors import SANDBOX_TWILIO_ACCOUNT_SID, SANDBOX_TWILIO_AUTH_TOKEN
+from sandbox.credentials import SANDBOX_TWILIO_ACCOUNT_SID, SANDBOX_TWILIO_AUTH_TOKEN
 from sandbox.ghl import GHLSandbox
 from sandbox.http import SandboxHTTPServer
 from sandbox.server import SandboxApp, start_sandbox

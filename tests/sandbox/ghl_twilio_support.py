@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import requests
 from twilio.http.http_client import TwilioHttpClient
 
-from config.vendors import SANDBOX_GHL_LOCATION_ID, SANDBOX_GHL_TOKEN
+from sandbox.credentials import SANDBOX_GHL_LOCATION_ID, SANDBOX_GHL_TOKEN
 from sandbox.http import Request, Response, SandboxHTTPServer, text_response
 
 GHL_HEADERS = {"Authorization": f"Bearer {SANDBOX_GHL_TOKEN}", "Version": "2021-07-28"}

@@ -3,7 +3,7 @@
 import re
 from collections import Counter
 
-from config.vendors import SANDBOX_GHL_PIPELINE_ID
+from sandbox.credentials import SANDBOX_GHL_PIPELINE_ID
 from sandbox.ghl.data import build_dataset
 
 GHL_ID = re.compile(r"[A-Za-z0-9]{20}\Z")

@@ -3,7 +3,7 @@
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
-from config.vendors import SANDBOX_GHL_PIPELINE_ID
+from sandbox.credentials import SANDBOX_GHL_PIPELINE_ID
 from sandbox.ghl.data import SERVICE_PIPELINE_ID
 from tests.sandbox.ghl_twilio_support import LOCATION
 

@@ -8,7 +8,7 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from config.vendors import SANDBOX_TWILIO_AUTH_TOKEN, SANDBOX_TWILIO_FROM_NUMBER
+from sandbox.credentials import SANDBOX_TWILIO_AUTH_TOKEN, SANDBOX_TWILIO_FROM_NUMBER
 from sandbox.twilio.messages import LANDLINE_NUMBER, UNREACHABLE_NUMBER
 
 pytest_plugins = ["tests.sandbox.ghl_twilio_fixtures"]

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from config.vendors import SANDBOX_TWILIO_ACCOUNT_SID
+from sandbox.credentials import SANDBOX_TWILIO_ACCOUNT_SID
 from sandbox.twilio.messages import MessageStore
 
 FIRST_SID = ("from sandbox.twilio.messages import MessageStore; "

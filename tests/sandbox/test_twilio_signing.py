@@ -3,7 +3,7 @@
 import pytest
 from twilio.request_validator import RequestValidator
 
-from config.vendors import SANDBOX_TWILIO_AUTH_TOKEN
+from sandbox.credentials import SANDBOX_TWILIO_AUTH_TOKEN
 from sandbox.twilio.signing import twilio_signature
 
 PARAMS = {"From": "+14075550142", "To": "+15005550006", "Body": "Oui, ça marche 👍",
