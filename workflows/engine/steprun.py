@@ -78,7 +78,9 @@ class InstanceRun:
                          input=step or {})
         if step_type is not None and step_type.side_effects:
             self.new_rows.append(row)
-            self._flush([self])           # raises ClaimLost: the step must not start
+            self._flush([self])
+            if self.lost:                 # the step must not start
+                raise ClaimLost(instance.pk)
         started = time.perf_counter()
         outcome, error, transient = self._call(step, step_type, row, now)
         row.finished_at = timezone.now()
