@@ -6,8 +6,9 @@ them ``running`` with this worker's name and a lease, renewed while the batch ru
 (``claims.ClaimKeeper``). Steps run outside any transaction, each instance only while its
 claim is still held. Results are written in one transaction per batch, and only for instances
 this worker still holds (locked and re-checked): staff may cancel an instance mid-step, and a
-claim past its lease may have been swept and taken by another worker. The sweeper returns
-claims whose lease expired to the queue, counting an attempt when a step was in progress.
+claim past its lease may have been swept and taken by another worker. Waits for an event are
+caught up on events processed while they were unsaved (``waits``). The sweeper returns claims
+whose lease expired to the queue, counting an attempt when a step was in progress.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from workflows.engine import waits
 from workflows.engine.bulk import bulk_update
 from workflows.engine.claims import ClaimKeeper
 from workflows.engine.steprun import ClaimLost, InstanceRun
@@ -55,7 +57,7 @@ class Runner:
         claims are renewed until the batch is written; an instance whose claim was lost
         before its turn (swept after the renewals stalled, or cancelled) is not run."""
         now = now or timezone.now()
-        runs = [InstanceRun(i, self.worker, self.flush)
+        runs = [InstanceRun(i, self.worker, self.flush, claimed_at=now)
                 for i in self.claim(now)]
         if not runs:
             return 0
@@ -94,17 +96,24 @@ class Runner:
 
     def flush(self, runs: list[InstanceRun]) -> None:
         """Write what the runs did, for the instances this worker still holds. A run whose
-        instance was taken away is marked ``lost``."""
+        instance was taken away is marked ``lost``. A wait for an event that was processed
+        while the wait was unsaved is resumed by it here (``waits``)."""
         if not runs:
             return
         now = timezone.now()
         with self._writing, transaction.atomic():
+            # Events before instance rows: the order process_events locks them in.
+            missed = waits.missed_events([(r.instance, r.claimed_at) for r in runs
+                                          if r.awaits_event])
             held = set(WorkflowInstance.objects.select_for_update().filter(
                 id__in=[r.instance.pk for r in runs], status=InstanceStatus.RUNNING,
                 claimed_by=self.worker).values_list("id", flat=True))
             mine = [r for r in runs if r.instance.pk in held]
             for run in runs:
                 run.lost = run.instance.pk not in held
+            for run in mine:
+                if (event := missed.get(run.instance.pk)) is not None:
+                    run.audit.append(waits.wake(run.instance, event, now))
             # A lost run's pre-written "running" row stands for a step that never started.
             new_rows = [row for r in runs for row in r.new_rows
                         if not (r.lost and row.status == StepRunStatus.RUNNING)]
