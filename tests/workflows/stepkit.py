@@ -7,8 +7,11 @@ import them through ``tests/workflows/worker.py``.
   real one, so definitions naming ``send_sms`` (the standard ones) validate.
 - ``test_effect``: appends ``<idempotency key> <pid>`` to the file in ``$WF_TEST_EFFECTS``.
   With ``"dedupe": true`` it first looks for its key there and, when found, does nothing
-  (the pattern a real side effect follows). With ``"block": true`` it then writes a line to
-  the FIFO ``$WF_TEST_READY`` and blocks reading the FIFO ``$WF_TEST_RELEASE``.
+  (the pattern a real side effect follows). With ``"block": true``, in a process whose
+  environment names the FIFOs, it then writes a line to ``$WF_TEST_READY`` and blocks reading
+  ``$WF_TEST_RELEASE`` (elsewhere it goes straight on: a second worker in the test process).
+- ``test_slow``: the same without side effects (a slow read or computation): the engine
+  writes nothing before it starts.
 - ``test_flaky``: fails transiently on the first ``fail_times`` attempts, or permanently
   when ``"permanent": true``.
 """
@@ -56,12 +59,17 @@ class EffectStep(StepType):
             return StepOutcome(output={"found_earlier_effect": True})
         with path.open("a") as effects:
             effects.write(f"{run.idempotency_key} {os.getpid()}\n")
-        if run.step.get("block"):
+        if run.step.get("block") and "WF_TEST_READY" in os.environ:
             with open(os.environ["WF_TEST_READY"], "w") as ready:
                 ready.write("inside the step\n")
             with open(os.environ["WF_TEST_RELEASE"]) as release:
                 release.read()
         return StepOutcome(output={"done": True})
+
+
+class SlowStep(EffectStep):
+    type = "test_slow"
+    side_effects = False
 
 
 class FlakyStep(StepType):
@@ -79,7 +87,7 @@ class FlakyStep(StepType):
 def register_all() -> list[str]:
     """Register the kit's types that are not registered yet; returns their names."""
     added = []
-    for cls in (RecordingText, StandInSms, EffectStep, FlakyStep):
+    for cls in (RecordingText, StandInSms, EffectStep, SlowStep, FlakyStep):
         if cls.type not in REGISTRY:
             REGISTRY[cls.type] = cls()
             added.append(cls.type)

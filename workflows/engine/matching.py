@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -178,27 +179,39 @@ def correlation_view(payload: object) -> dict[str, str]:
             if isinstance(v, str | int | float | bool | Decimal)}
 
 
+def correlates(correlation: dict[str, str], view: dict[str, str]) -> bool:
+    """Whether an event whose ``correlation_view`` is ``view`` is one a wait with
+    ``correlation`` awaits."""
+    return all(view.get(k) == v for k, v in correlation.items())
+
+
+def woken(instance: WorkflowInstance, event: WorkflowEvent, now: datetime) -> dict[str, Any]:
+    """The fields of a waiting instance that ``event`` resumes: due now, with the payload in
+    ``steps.<waiting step>.event``."""
+    context = merge(instance.context, {"steps": {instance.wait_step: {
+        "event": event.payload, "event_id": event.pk}}})
+    return {"status": InstanceStatus.PENDING, "next_run_at": now, "context": context,
+            "wait_event_type": "", "wait_correlation": {}, "status_detail": "",
+            "updated_at": now}
+
+
 def wake_for_event(event: WorkflowEvent, now: datetime) -> int:
     """Resume the instances waiting for this event type whose correlation the payload
-    matches; the payload lands in ``steps.<waiting step>.event``."""
+    matches. (A wait not saved yet is caught up by ``engine.waits`` when it is.)"""
     view = correlation_view(event.payload)
     waiting = WorkflowInstance.objects.filter(status=InstanceStatus.WAITING,
                                               wait_event_type=event.event_type)
     if connection.vendor == "postgresql":
         waiting = waiting.filter(wait_correlation__contained_by=view)
-    woken = 0
+    count = 0
     for instance in waiting:
-        if any(view.get(k) != v for k, v in instance.wait_correlation.items()):
+        if not correlates(instance.wait_correlation, view):
             continue
-        context = merge(instance.context, {"steps": {instance.wait_step: {
-            "event": event.payload, "event_id": event.pk}}})
         resumed = WorkflowInstance.objects.filter(
             pk=instance.pk, status=InstanceStatus.WAITING,
-            wait_event_type=event.event_type).update(
-            status=InstanceStatus.PENDING, next_run_at=now, context=context,
-            wait_event_type="", wait_correlation={}, status_detail="", updated_at=now)
+            wait_event_type=event.event_type).update(**woken(instance, event, now))
         if resumed:
-            woken += 1
+            count += 1
             WorkflowAuditLog.objects.create(instance=instance, action="woken", actor="engine",
                                             detail=f"by event #{event.pk} {event.event_type}")
-    return woken
+    return count

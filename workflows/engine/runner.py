@@ -2,23 +2,28 @@
 
 A claim is one short transaction: ``SELECT … FOR UPDATE SKIP LOCKED`` picks due rows no other
 worker holds (PostgreSQL; on SQLite the write transaction is exclusive), and an UPDATE marks
-them ``running`` with this worker's name and a lease. Steps run outside any transaction.
-Results are written in one transaction per batch, and only for instances this worker still
-holds (locked and re-checked): staff may cancel an instance mid-step, and a claim past its
-lease may have been swept and taken by another worker. The sweeper returns claims whose lease
-expired to the queue, counting an attempt when a step was in progress.
+them ``running`` with this worker's name and a lease, renewed while the batch runs
+(``claims.ClaimKeeper``). Steps run outside any transaction, each instance only while its
+claim is still held. Results are written in one transaction per batch, and only for instances
+this worker still holds (locked and re-checked): staff may cancel an instance mid-step, and a
+claim past its lease may have been swept and taken by another worker. Waits for an event are
+caught up on events processed while they were unsaved (``waits``). The sweeper returns claims
+whose lease expired to the queue, counting an attempt when a step was in progress.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from workflows.engine import waits
 from workflows.engine.bulk import bulk_update
+from workflows.engine.claims import ClaimKeeper
 from workflows.engine.steprun import ClaimLost, InstanceRun
 from workflows.models import (
     DUE_STATUSES,
@@ -44,18 +49,34 @@ class Runner:
         self.worker = worker
         self.batch_size = batch_size
         self.lease = lease
+        # Held by every write of this runner's claims: its flushes and the claim renewals.
+        self._writing = threading.Lock()
 
     def run_due(self, now: datetime | None = None) -> int:
-        """Claim and run one batch of due instances; returns the number of steps run."""
-        runs = [InstanceRun(i, self.worker, self.flush) for i in self.claim(now or
-                                                                            timezone.now())]
-        for run in runs:
-            try:
-                run.run()
-            except ClaimLost:
-                log.info("instance %s was taken from this worker mid-run", run.instance.pk)
-        self.flush([r for r in runs if not r.lost])
+        """Claim and run one batch of due instances; returns the number of steps run. The
+        claims are renewed until the batch is written; an instance whose claim was lost
+        before its turn (swept after the renewals stalled, or cancelled) is not run."""
+        now = now or timezone.now()
+        runs = [InstanceRun(i, self.worker, self.flush, claimed_at=now)
+                for i in self.claim(now)]
+        if not runs:
+            return 0
+        with ClaimKeeper(self.worker, [r.instance.pk for r in runs], claimed_at=now,
+                         lease=self.lease, lock=self._writing) as claims:
+            for run in runs:
+                self._run(run, claims)
+            self.flush([r for r in runs if not r.lost])
         return sum(r.steps_run for r in runs)
+
+    def _run(self, run: InstanceRun, claims: ClaimKeeper) -> None:
+        if not claims.holds(run.instance.pk):
+            run.lost = True
+            log.info("instance %s was taken from this worker before its turn", run.instance.pk)
+            return
+        try:
+            run.run()
+        except ClaimLost:
+            log.info("instance %s was taken from this worker mid-run", run.instance.pk)
 
     def claim(self, now: datetime) -> list[WorkflowInstance]:
         with transaction.atomic():
@@ -75,18 +96,24 @@ class Runner:
 
     def flush(self, runs: list[InstanceRun]) -> None:
         """Write what the runs did, for the instances this worker still holds. A run whose
-        instance was taken away is marked ``lost``; if it is the caller's own run (a
-        side-effect step about to start), ``ClaimLost`` stops it."""
+        instance was taken away is marked ``lost``. A wait for an event that was processed
+        while the wait was unsaved is resumed by it here (``waits``)."""
         if not runs:
             return
         now = timezone.now()
-        with transaction.atomic():
+        with self._writing, transaction.atomic():
+            # Events before instance rows: the order process_events locks them in.
+            missed = waits.missed_events([(r.instance, r.claimed_at) for r in runs
+                                          if r.awaits_event])
             held = set(WorkflowInstance.objects.select_for_update().filter(
                 id__in=[r.instance.pk for r in runs], status=InstanceStatus.RUNNING,
                 claimed_by=self.worker).values_list("id", flat=True))
             mine = [r for r in runs if r.instance.pk in held]
             for run in runs:
                 run.lost = run.instance.pk not in held
+            for run in mine:
+                if (event := missed.get(run.instance.pk)) is not None:
+                    run.audit.append(waits.wake(run.instance, event, now))
             # A lost run's pre-written "running" row stands for a step that never started.
             new_rows = [row for r in runs for row in r.new_rows
                         if not (r.lost and row.status == StepRunStatus.RUNNING)]
@@ -99,8 +126,6 @@ class Runner:
             bulk_update([r.instance for r in mine], INSTANCE_FIELDS)
         for run in runs:
             run.new_rows, run.done_rows, run.audit = [], [], []
-        if len(runs) == 1 and runs[0].lost:
-            raise ClaimLost(runs[0].instance.pk)
 
 
 def sweep_stale_claims(now: datetime | None = None) -> int:

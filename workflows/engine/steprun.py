@@ -42,15 +42,23 @@ def idempotency_key(instance: WorkflowInstance, step_id: str) -> str:
 
 class InstanceRun:
     def __init__(self, instance: WorkflowInstance, worker: str,
-                 flush: Callable[[list[InstanceRun]], None]):
+                 flush: Callable[[list[InstanceRun]], None], *,
+                 claimed_at: datetime | None = None):
         self.instance = instance
         self.worker = worker
         self._flush = flush
+        self.claimed_at = claimed_at or timezone.now()   # since when it is out of sight
         self.new_rows: list[StepRunRow] = []
         self.done_rows: list[StepRunRow] = []     # pre-written rows to update
         self.audit: list[WorkflowAuditLog] = []
         self.steps_run = 0
         self.lost = False     # set by the flush when the instance is no longer ours
+
+    @property
+    def awaits_event(self) -> bool:
+        """Parked waiting for an event (to be saved so by the next flush)."""
+        return self.instance.status == InstanceStatus.WAITING and bool(
+            self.instance.wait_event_type)
 
     def run(self) -> None:
         instance = self.instance
@@ -78,7 +86,9 @@ class InstanceRun:
                          input=step or {})
         if step_type is not None and step_type.side_effects:
             self.new_rows.append(row)
-            self._flush([self])           # raises ClaimLost: the step must not start
+            self._flush([self])
+            if self.lost:                 # the step must not start
+                raise ClaimLost(instance.pk)
         started = time.perf_counter()
         outcome, error, transient = self._call(step, step_type, row, now)
         row.finished_at = timezone.now()

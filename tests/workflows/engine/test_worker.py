@@ -1,78 +1,28 @@
 """The worker against real processes: LISTEN/NOTIFY, two workers, a worker killed mid-step.
 
 Subprocesses run ``tests/workflows/worker.py`` (``workflows_run`` with the test step kit) on
-the test database. Synchronisation is by FIFOs and output lines; the ``GUARD`` only turns a
-hang into a failure.
+the test database (helpers in ``tests/workflows/processes.py``).
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tests.workflows.factories import EstimateFactory, emit
+from tests.workflows.processes import GUARD, in_thread, read_until, spawn
 from workflows.engine import Worker
 from workflows.engine.worker import Listener
 from workflows.models import InstanceStatus, StepRunStatus, WorkflowInstance, WorkflowStepRun
 
-ROOT = Path(__file__).resolve().parents[3]
-GUARD = 60
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-
-def spawn(*args, **env) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "tests/workflows/worker.py"), *args], cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url(), **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def in_thread(func, proc: subprocess.Popen):
-    """Run a blocking FIFO/pipe operation; fail (killing the worker) if it hangs."""
-    result: dict = {}
-    thread = threading.Thread(target=lambda: result.setdefault("value", func()), daemon=True)
-    thread.start()
-    thread.join(GUARD)
-    if thread.is_alive():
-        proc.kill()
-        pytest.fail(f"the worker did not get there: {proc.communicate()[0]}")
-    return result.get("value")
-
-
-def read_until(proc: subprocess.Popen, text: str) -> str:
-    def read():
-        seen = []
-        for line in proc.stdout:
-            seen.append(line)
-            if text in line:
-                return line
-        return "".join(seen)
-    line = in_thread(read, proc)
-    assert text in line, line
-    return line
-
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (LISTEN/NOTIFY, SKIP LOCKED)")
 
 
 def test_a_committed_event_wakes_the_listener(postgres_only, follow_up):

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=positive(int), default=100,
                             help="instances claimed per batch (default 100)")
         parser.add_argument("--lease", type=positive(int), default=300,
-                            help="seconds a claim is held before another worker may take it")
+                            help="seconds a claim lasts unless renewed (every third of it "
+                                 "while its batch runs) before another worker may take it")
         parser.add_argument("--poll", type=positive(float), default=5.0,
                             help="seconds between polls when no NOTIFY arrives")
         parser.add_argument("--duration", type=positive(float), default=None,
