@@ -9,17 +9,24 @@ Blocked for marketing only: the customer is flagged do-not-mail, or the contact'
 transactional texts). A contact without preferences blocks nothing: ServiceTitan leaves them
 null for contacts nobody set up. Deferred: a marketing text outside the sending hours in the
 recipient's local time.
+
+ServiceTitan contacts are found by the number's E.164 key (``phone_e164``), whatever the
+spelling in ServiceTitan.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from messaging import quiet_hours, selectors
+from messaging import quiet_hours
 from messaging.conf import messaging_conf
 from messaging.models import CommunicationPreference, Purpose
-from servicetitan.models import CustomerContact
+from servicetitan import selectors as st
+
+if TYPE_CHECKING:
+    from servicetitan.models import CustomerContact
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,7 @@ def is_opted_out(phone: str) -> bool:
 def check(*, phone: str, customer_id: int | None, purpose: str, now: datetime) -> Verdict:
     if is_opted_out(phone):
         return Verdict(blocked="the number opted out of texts")
-    contacts = selectors.contacts_for_phone(phone)
+    contacts = st.contacts_for_phone(phone)
     reason = _contact_block(contacts, purpose)
     if reason:
         return Verdict(blocked=reason)
@@ -49,7 +56,7 @@ def check(*, phone: str, customer_id: int | None, purpose: str, now: datetime) -
     if reason:
         return Verdict(blocked=reason)
     if purpose == Purpose.MARKETING:
-        state = selectors.recipient_state(customer_ids[0] if customer_ids else None)
+        state = st.customer_state(customer_ids[0] if customer_ids else None)
         hours = quiet_hours.sending_hours(state, messaging_conf().sending_hours)
         later = quiet_hours.next_allowed(now, quiet_hours.zone_for_state(state), hours)
         if later is not None:
@@ -69,7 +76,7 @@ def _contact_block(contacts: list[CustomerContact], purpose: str) -> str:
 
 
 def _customer_block(customer_ids: list[int], purpose: str) -> str:
-    for customer in selectors.customers(customer_ids):
+    for customer in st.customers(customer_ids):
         if customer.do_not_service:
             return f"ServiceTitan customer {customer.id} is flagged do not service"
         if purpose == Purpose.MARKETING and customer.do_not_mail:

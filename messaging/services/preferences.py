@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from messaging import hooks, policy, selectors
+from messaging import hooks, policy
 from messaging.models import (
     RESUMABLE,
     CommunicationPreference,
@@ -29,6 +29,7 @@ from messaging.models import (
     SmsStatus,
 )
 from messaging.phones import mask_phone, preference_key
+from servicetitan.selectors import customer_for_phone, customer_ids_for_phone
 from workflows.events import Event, record_event
 from workflows.services import cancel_instances_for_customer
 
@@ -68,7 +69,7 @@ def opt_out(*, phone: str, source: str, actor: str, reason: str = "",
             needs_review: bool = False, now: datetime | None = None) -> PreferenceResult:
     """Opt ``phone`` out of texts. Raises ``InvalidPhoneNumber`` or ``ValueError`` (source)."""
     phone, source, now = preference_key(phone), _source(source), now or timezone.now()
-    customer_id = customer_id or selectors.customer_for_phone(phone)
+    customer_id = customer_id or customer_for_phone(phone)
     preference, _ = CommunicationPreference.objects.select_for_update().get_or_create(
         phone=phone, defaults={"customer_id": customer_id})
     if preference.sms_opted_out:
@@ -132,7 +133,7 @@ def _audit(preference: CommunicationPreference, action: str, source: str, actor:
 def _cancel_workflow_texts(phone: str, customer_id: int | None, source: str,
                            actor: str) -> list[int]:
     customer_ids = dict.fromkeys(([customer_id] if customer_id else [])
-                                 + selectors.customer_ids_for_phone(phone))
+                                 + customer_ids_for_phone(phone))
     cancelled: list[int] = []
     for cid in customer_ids:
         cancelled += cancel_instances_for_customer(

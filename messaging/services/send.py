@@ -35,13 +35,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from messaging import policy, selectors, twilio
+from messaging import policy, twilio
 from messaging.conf import messaging_conf
 from messaging.models import RESUMABLE, Direction, Purpose, SmsMessage, SmsStatus
 from messaging.phones import mask_phone, normalize_phone
 from messaging.segments import segment_count
 from messaging.services import pacing, preferences
 from messaging.services.status import replay_callbacks
+from servicetitan.selectors import customer_for_phone
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600          # Twilio's limit (21617)
@@ -78,7 +79,7 @@ def send_sms(*, to: str, body: str, purpose: str, idempotency_key: str | None = 
     existing = SmsMessage.objects.filter(idempotency_key=text.idempotency_key).first()
     if existing is not None and existing.status not in RESUMABLE:
         return settle_stale(existing, now)
-    customer_id = text.customer_id or selectors.customer_for_phone(text.phone)
+    customer_id = text.customer_id or customer_for_phone(text.phone)
     verdict = policy.check(phone=text.phone, customer_id=customer_id, purpose=text.purpose,
                            now=now)
     message, ours = _record(existing, text, customer_id, verdict, now)
