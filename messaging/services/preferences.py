@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from messaging import hooks, policy
+from messaging.locks import lock_number
 from messaging.models import (
     RESUMABLE,
     CommunicationPreference,
@@ -67,8 +68,12 @@ def is_opted_out(phone: str) -> bool:
 def opt_out(*, phone: str, source: str, actor: str, reason: str = "",
             customer_id: int | None = None, message: SmsMessage | None = None,
             needs_review: bool = False, now: datetime | None = None) -> PreferenceResult:
-    """Opt ``phone`` out of texts. Raises ``InvalidPhoneNumber`` or ``ValueError`` (source)."""
+    """Opt ``phone`` out of texts. Raises ``InvalidPhoneNumber`` or ``ValueError`` (source).
+
+    Takes the number's lock first (``messaging.locks``): a text being handed to Twilio at this
+    moment finishes first; any text after the commit finds the number opted out."""
     phone, source, now = preference_key(phone), _source(source), now or timezone.now()
+    lock_number(phone)
     customer_id = customer_id or customer_for_phone(phone)
     preference, _ = CommunicationPreference.objects.select_for_update().get_or_create(
         phone=phone, defaults={"customer_id": customer_id})
