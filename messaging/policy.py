@@ -8,10 +8,12 @@ Blocked for marketing only: the customer is flagged do-not-mail, or the contact'
 ``preferences.marketingUpdatesEnabled`` is false (``jobRemindersEnabled`` false blocks
 transactional texts). A contact without preferences blocks nothing: ServiceTitan leaves them
 null for contacts nobody set up. Deferred: a marketing text outside the sending hours in the
-recipient's local time.
+recipient's local time (``quiet_hours.recipient_window``: their state, else their number's
+area code).
 
 ServiceTitan contacts are found by the number's E.164 key (``phone_e164``), whatever the
-spelling in ServiceTitan.
+spelling in ServiceTitan. GHL's SMS DND arrives here as an opt-out (``ghl.services.dnd``), so
+the opt-out table stays the one record of consent.
 """
 
 from __future__ import annotations
@@ -56,12 +58,20 @@ def check(*, phone: str, customer_id: int | None, purpose: str, now: datetime) -
     if reason:
         return Verdict(blocked=reason)
     if purpose == Purpose.MARKETING:
-        state = st.customer_state(customer_ids[0] if customer_ids else None)
-        hours = quiet_hours.sending_hours(state, messaging_conf().sending_hours)
-        later = quiet_hours.next_allowed(now, quiet_hours.zone_for_state(state), hours)
+        later = _quiet_until(phone, customer_ids[0] if customer_ids else None, now)
         if later is not None:
             return Verdict(defer_until=later)
     return Verdict()
+
+
+def _quiet_until(phone: str, customer_id: int | None, now: datetime) -> datetime | None:
+    default = messaging_conf().sending_hours
+    window = quiet_hours.recipient_window(st.customer_state(customer_id), phone, default)
+    try:
+        return window.next_allowed(now)
+    except quiet_hours.NoCommonHours:
+        why = f"its time zones ({window.basis}) share no sending hours"
+        return quiet_hours.business_window(phone, default, why).next_allowed(now)
 
 
 def _contact_block(contacts: list[CustomerContact], purpose: str) -> str:
