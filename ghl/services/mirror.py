@@ -21,6 +21,7 @@ from ghl.services import events
 from ghl.services.apply import CONTACT_LISTENERS
 from ghl.services.records import TRACKED, contact_row, opportunity_row, user_row
 from ghl.upsert import upsert
+from messaging.locks import lock_numbers
 
 Row = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -64,7 +65,10 @@ def write_contacts(records: list[dict[str, Any]], now: datetime) -> int:
         else {}
     written = _write_tracked(GHLContact, "contact", rows, events.contact_events)
     if CONTACT_LISTENERS and written:
-        for after in GHLContact.objects.filter(id__in=written):
+        changed = list(GHLContact.objects.filter(id__in=written))
+        # DND opt-outs lock their numbers: all at once, in order (no deadlock with an import).
+        lock_numbers(c.phone_e164 for c in changed if c.phone_e164 and (c.dnd or c.sms_dnd))
+        for after in changed:
             for listener in CONTACT_LISTENERS:
                 listener(before.get(after.id), after)
     return len(written)
