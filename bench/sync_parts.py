@@ -31,9 +31,11 @@ def sandbox_counts(sandbox_url: str) -> dict[str, int]:
 
 
 def empty_mirror() -> None:
-    """Empty tables, cursors back to "never synced" (so the next run is a backfill)."""
+    """Empty tables, cursors back to "never synced" (so the next run is a backfill). CASCADE:
+    the workflow tables that refer to events (matches, instances) go too, in the bench's own
+    database."""
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(MIRRORS)}, workflow_events")
+        cursor.execute(f"TRUNCATE {', '.join(MIRRORS)}, workflow_events CASCADE")
     SyncState.objects.update(cursor="", pages=0, records=0, last_success_at=None)
 
 

@@ -15,12 +15,16 @@ its st_* tables and workflow events are emptied first), and measures on the same
        into the same tables (dumped first, then truncated and loaded back, timed);
   (d)  an incremental sync with nothing changed (requests per resource, seconds);
   (e)  incremental syncs after k changed records, for each k of ``--changes``.
+
+``--resources customer_contacts --repeat 5`` measures only (a), for those resources, that many
+times (to compare one resource's backfill before and after a change to its conversion).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,6 +63,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--naive-records", type=int, default=20_000)
     parser.add_argument("--changes", default="10,100,1000,10000")
     parser.add_argument("--skip-events", action="store_true", help="skip (a')")
+    parser.add_argument("--resources", nargs="*", default=[],
+                        help="only (a), for these resources (e.g. customer_contacts)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of (a) with --resources")
     return parser.parse_args()
 
 
@@ -131,6 +138,9 @@ def run_all(args: argparse.Namespace, env: dict) -> None:
     print(f"tenant: scale {args.scale}, {counts['total']:,} records in the sandbox; "
           f"{args.workers} workers; log {log}")
 
+    if args.resources:
+        backfill_only(args, env, log)
+        return
     empty_mirror()
     seconds, rss = manage(env, "st_sync", "--full", log=log)
     records, rows, syncing = synced_totals()
@@ -167,6 +177,30 @@ def run_all(args: argparse.Namespace, env: dict) -> None:
         print(f"(a') ours, every record also announced as an event: {seconds:.1f}s = "
               f"{records / seconds:,.0f} records/s, {rows / seconds:,.0f} rows/s "
               f"({rows / seconds / floor:.2f}x COPY); peak RSS {rss} MB")
+
+
+def backfill_only(args: argparse.Namespace, env: dict, log: Path) -> None:
+    """(a) for ``args.resources`` only, ``args.repeat`` times: the sync's own time (the log
+    rows' span: no process start-up) and the command's CPU time (user + system, which other
+    jobs on a shared machine disturb less than wall time); medians at the end."""
+    from bench.sync_parts import empty_mirror, synced_totals
+
+    spans, cpus = [], []
+    for run in range(1, args.repeat + 1):
+        empty_mirror()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        seconds, _ = manage(env, "st_sync", *args.resources, "--full", log=log)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        records, rows, syncing = synced_totals()
+        spans.append(syncing)
+        cpus.append(cpu)
+        print(f"(a)  run {run}: {', '.join(args.resources)}: {records:,} records, {rows:,} rows;"
+              f" sync {syncing:.2f}s = {records / syncing:,.0f} records/s; command "
+              f"{seconds:.1f}s wall, {cpu:.2f}s CPU")
+    median, cpu = sorted(spans)[len(spans) // 2], sorted(cpus)[len(cpus) // 2]
+    print(f"median: sync {median:.2f}s = {records / median:,.0f} records/s; command CPU "
+          f"{cpu:.2f}s")
 
 
 if __name__ == "__main__":

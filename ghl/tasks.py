@@ -13,8 +13,10 @@ def sync_all() -> dict[str, str]:
 
 
 def mirror_sms_preference(phone: str, opted_out: bool) -> list[str]:
-    """An opt-out or opt-in made here, onto the GHL contacts with that phone."""
-    return dnd.set_sms_dnd(phone, opted_out)
+    """An opt-out or opt-in made here, onto the GHL contacts with that phone. The number's
+    state is read when the task runs; ``opted_out`` (the state when it was queued) is only
+    logged, so an old task run late or again never clears DND for a number opted out now."""
+    return dnd.mirror_preference(phone, queued_state=opted_out)
 
 
 def reconcile_sms_dnd() -> int:

@@ -1,5 +1,5 @@
-"""Phone numbers: E.164 normalisation for texting, masking for logs, and the spellings a
-number may have in the ServiceTitan mirror.
+"""Phone numbers: E.164 normalisation for texting, the key opt-outs and mirrors are looked
+up by (``preference_key``), masking for logs.
 
 ``normalize_phone`` accepts what people type (``(407) 555-0142``, ``407.555.0142``,
 ``+1 407 555 0142``, ``001 …``), assumes the US when there is no country code, and refuses
@@ -17,8 +17,10 @@ import re
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-DEFAULT_REGION = "US"
-_ALLOWED_CHARS = re.compile(r"^[\d\s().+\-/]+$")
+from config.phones import ALLOWED_CHARS, DEFAULT_REGION, InvalidPhoneNumber, phone_key
+
+__all__ = ["DEFAULT_REGION", "InvalidPhoneNumber", "mask_phone", "normalize_phone",
+           "preference_key", "try_normalize"]
 _NEVER_MOBILE = {
     PhoneNumberType.FIXED_LINE, PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE,
     PhoneNumberType.SHARED_COST, PhoneNumberType.UAN, PhoneNumberType.VOICEMAIL,
@@ -26,16 +28,12 @@ _NEVER_MOBILE = {
 }
 
 
-class InvalidPhoneNumber(ValueError):
-    """The text is not a number we can text; the message says why."""
-
-
 def normalize_phone(text: object) -> str:
     """The number in E.164 (``+14075550142``), or ``InvalidPhoneNumber`` saying why not."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidPhoneNumber("a phone number is required")
     raw = text.strip()
-    if not _ALLOWED_CHARS.match(raw):
+    if not ALLOWED_CHARS.match(raw):
         raise InvalidPhoneNumber(f"{raw[:40]!r} is not a phone number: only digits, spaces "
                                  f"and + ( ) . - / are allowed")
     digits = re.sub(r"\D", "", raw)
@@ -57,25 +55,12 @@ def normalize_phone(text: object) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-_E164_SYNTAX = re.compile(r"^\+[1-9]\d{7,14}$")
-
-
 def preference_key(text: object) -> str:
-    """The number as opt-out records key it: E.164, but without the mobile-only rules of
-    ``normalize_phone``. Consent must be honoured from whatever number revokes it (a toll-free
-    sender, a foreign landline, an area code the library does not know yet), so an E.164 number
-    as Twilio sends it is taken as it is, and typed numbers only need to be possible ones."""
-    if isinstance(text, str) and _E164_SYNTAX.match(text.strip()):
-        return text.strip()
-    if not isinstance(text, str) or not _ALLOWED_CHARS.match(text.strip() or "x"):
-        raise InvalidPhoneNumber(f"{str(text)[:40]!r} is not a phone number")
-    try:
-        number = phonenumbers.parse(text.strip(), DEFAULT_REGION)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidPhoneNumber(f"{text.strip()!r} is not a phone number ({exc._msg})") from None
-    if not phonenumbers.is_possible_number(number):
-        raise InvalidPhoneNumber(f"{text.strip()!r} is not a possible phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    """The number as opt-out records key it: ``config.phones.phone_key``, the key the
+    ServiceTitan and GHL mirrors store in ``phone_e164`` too. E.164, but without the
+    mobile-only rules of ``normalize_phone``: consent is honoured from whatever number
+    revokes it."""
+    return phone_key(text)
 
 
 def try_normalize(text: object) -> str | None:
@@ -93,17 +78,3 @@ def mask_phone(number: str | None) -> str:
         head = 2 if number.startswith("+1") else 3
         return number[:head] + "*" * (len(number) - head - 4) + number[-4:]
     return number[:2] + "*" * max(len(number) - 2, 0)
-
-
-def mirror_spellings(e164: str) -> list[str]:
-    """How a US number may be written in ServiceTitan contacts (``value``), for an indexed
-    ``value IN (…)`` lookup instead of normalising every row. ServiceTitan keeps what staff
-    typed; these are the spellings seen in practice (digits only is ServiceTitan's own)."""
-    if not e164.startswith("+1") or len(e164) != 12:
-        return [e164, e164[1:]]
-    n = e164[2:]
-    area, exchange, line = n[:3], n[3:6], n[6:]
-    return [e164, n, "1" + n, f"({area}) {exchange}-{line}", f"({area}){exchange}-{line}",
-            f"{area}-{exchange}-{line}", f"{area}.{exchange}.{line}", f"{area} {exchange} {line}",
-            f"1-{area}-{exchange}-{line}", f"+1 {area} {exchange} {line}",
-            f"+1 ({area}) {exchange}-{line}"]

@@ -8,18 +8,27 @@ Blocked for marketing only: the customer is flagged do-not-mail, or the contact'
 ``preferences.marketingUpdatesEnabled`` is false (``jobRemindersEnabled`` false blocks
 transactional texts). A contact without preferences blocks nothing: ServiceTitan leaves them
 null for contacts nobody set up. Deferred: a marketing text outside the sending hours in the
-recipient's local time.
+recipient's local time (``quiet_hours.recipient_window``: their state, else their number's
+area code).
+
+ServiceTitan contacts are found by the number's E.164 key (``phone_e164``), whatever the
+spelling in ServiceTitan. GHL's SMS DND arrives here as an opt-out (``ghl.services.dnd``), so
+the opt-out table stays the one record of consent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from messaging import quiet_hours, selectors
+from messaging import quiet_hours
 from messaging.conf import messaging_conf
 from messaging.models import CommunicationPreference, Purpose
-from servicetitan.models import CustomerContact
+from servicetitan import selectors as st
+
+if TYPE_CHECKING:
+    from servicetitan.models import CustomerContact
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,7 @@ def is_opted_out(phone: str) -> bool:
 def check(*, phone: str, customer_id: int | None, purpose: str, now: datetime) -> Verdict:
     if is_opted_out(phone):
         return Verdict(blocked="the number opted out of texts")
-    contacts = selectors.contacts_for_phone(phone)
+    contacts = st.contacts_for_phone(phone)
     reason = _contact_block(contacts, purpose)
     if reason:
         return Verdict(blocked=reason)
@@ -49,12 +58,20 @@ def check(*, phone: str, customer_id: int | None, purpose: str, now: datetime) -
     if reason:
         return Verdict(blocked=reason)
     if purpose == Purpose.MARKETING:
-        state = selectors.recipient_state(customer_ids[0] if customer_ids else None)
-        hours = quiet_hours.sending_hours(state, messaging_conf().sending_hours)
-        later = quiet_hours.next_allowed(now, quiet_hours.zone_for_state(state), hours)
+        later = _quiet_until(phone, customer_ids[0] if customer_ids else None, now)
         if later is not None:
             return Verdict(defer_until=later)
     return Verdict()
+
+
+def _quiet_until(phone: str, customer_id: int | None, now: datetime) -> datetime | None:
+    default = messaging_conf().sending_hours
+    window = quiet_hours.recipient_window(st.customer_state(customer_id), phone, default)
+    try:
+        return window.next_allowed(now)
+    except quiet_hours.NoCommonHours:
+        why = f"its time zones ({window.basis}) share no sending hours"
+        return quiet_hours.business_window(phone, default, why).next_allowed(now)
 
 
 def _contact_block(contacts: list[CustomerContact], purpose: str) -> str:
@@ -69,7 +86,7 @@ def _contact_block(contacts: list[CustomerContact], purpose: str) -> str:
 
 
 def _customer_block(customer_ids: list[int], purpose: str) -> str:
-    for customer in selectors.customers(customer_ids):
+    for customer in st.customers(customer_ids):
         if customer.do_not_service:
             return f"ServiceTitan customer {customer.id} is flagged do not service"
         if purpose == Purpose.MARKETING and customer.do_not_mail:

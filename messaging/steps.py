@@ -27,7 +27,7 @@ from messaging import selectors
 from messaging.models import Purpose, SmsMessage, SmsStatus
 from messaging.phones import InvalidPhoneNumber
 from messaging.services.send import PACED, InvalidMessage, send_sms
-from workflows.entities import customer_id_for
+from servicetitan.selectors import customer_id_for
 from workflows.steps.base import (
     PermanentStepError,
     StepOutcome,

@@ -6,4 +6,11 @@ class ServiceTitanConfig(AppConfig):
     verbose_name = "ServiceTitan mirror"
 
     def ready(self) -> None:
-        from servicetitan import health  # noqa: F401  (registers the readiness check)
+        from servicetitan import (
+            health,  # noqa: F401  (registers the readiness check)
+            selectors,
+        )
+        from workflows import entities
+
+        # What workflows can be about: the mirrored records, and how to find their customer.
+        entities.register(selectors.ENTITY_MODELS, selectors.customer_id_for)

@@ -59,6 +59,11 @@ class CustomerContact(STRecord):
     value = models.CharField(max_length=255, db_index=True)
     memo = models.TextField(blank=True, default="")
     do_not_text = models.BooleanField(default=False)
+    # Every lookup by phone compares this key (config.phones), whatever the spelling staff
+    # typed into ``value``; NULL when the value is not a phone number (an email address).
+    phone_e164 = models.CharField(  # noqa: DJ001 (no key is NULL, not "")
+        "phone (E.164)", max_length=20, null=True, blank=True, db_index=True,
+        editable=False)
 
     class Meta:
         db_table = "st_customer_contacts"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from config.phones import phone_key_or_none
 from servicetitan import models as m
 from servicetitan.convert import as_json, flag, integer, money, ref, text, when
 from servicetitan.rows import Milestone, Shape
@@ -95,7 +96,8 @@ RESOURCES: tuple[Resource, ...] = (
                  "customer_id": ref("customerId"), "type": text("type"),
                  "value": text("value"), "memo": text("memo"),
                  "do_not_text": flag("phoneSettings.doNotText"),
-             }), cost=2),
+             }, computed={"phone_e164": lambda row: phone_key_or_none(row["value"])}),
+             cost=2),
     Resource("locations", "crm", "export/locations", EXPORT, Shape("location", m.Location, {
         "customer_id": ref("customerId"), "name": text("name"), **_address(),
         "zone_id": ref("zoneId"), "merged_to_id": ref("mergedToId"),

@@ -4,9 +4,17 @@ address fails (see ``_no_internet``); vendors are the sandbox on loopback."""
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: 200 examples a run; HYPOTHESIS_PROFILE=long for a deeper search. No
+# deadline (machines are noisy) and no example database (nothing written into the tree).
+hypothesis_settings.register_profile("default", max_examples=200, deadline=None, database=None)
+hypothesis_settings.register_profile("long", max_examples=5000, deadline=None, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

@@ -1,54 +1,44 @@
 """What a workflow is about: an entity (``entity_type``, ``entity_id``) and its related
-ServiceTitan records, for dotted fields in rules and templates.
+records, for dotted fields in rules and templates.
 
     get_record("estimate", "123")        the st_estimates row, or None
     related(snapshot, "customer", ...)   the record an entity refers to by ``customer_id``
     record_value(record, ["address", "state"])  a typed column, else a path into ``raw``
-    customer_id_for("appointment", 77)   the customer an entity belongs to (messaging uses
-                                         it to find the recipient of ``send_sms``)
+    customer_id_for("appointment", 77)   the customer an entity belongs to
 
-Records are read, never written: the sync service owns the st_* tables.
+The entity types and their models are registered by the app that owns them (``register``;
+ServiceTitan's come from ``servicetitan.selectors``). Records are read, never written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
-from servicetitan import models as st
 from workflows.conditions import MISSING
 
-ENTITY_MODELS: dict[str, type[models.Model]] = {
-    "customer": st.Customer,
-    "customer_contact": st.CustomerContact,
-    "location": st.Location,
-    "job": st.Job,
-    "appointment": st.Appointment,
-    "appointment_assignment": st.AppointmentAssignment,
-    "technician": st.Technician,
-    "employee": st.Employee,
-    "business_unit": st.BusinessUnit,
-    "job_type": st.JobType,
-    "campaign": st.Campaign,
-    "estimate": st.Estimate,
-    "estimate_item": st.EstimateItem,
-    "invoice": st.Invoice,
-    "invoice_item": st.InvoiceItem,
-    "payment": st.Payment,
-    "installed_equipment": st.InstalledEquipment,
-    "membership": st.Membership,
-    "project": st.Project,
-}
-# Reached through another record when an entity has no customer_id of its own (or it is null).
-_CUSTOMER_VIA = {"appointment": "job", "appointment_assignment": "job", "estimate": "job",
-                 "invoice": "job", "estimate_item": "estimate", "invoice_item": "invoice",
-                 "installed_equipment": "location"}
+CustomerOf = Callable[[str, Any], "int | None"]
+# Filled by the apps that own the records (ServiceTitan's from ``ServiceTitanConfig.ready``),
+# the way step types are registered: workflows itself imports no app's models.
+ENTITY_MODELS: dict[str, type[models.Model]] = {}
+_customer_of: list[CustomerOf] = []
 _NOT_SNAPSHOT = {"raw", "synced_at"}
+
+
+def register(entity_models: Mapping[str, type[models.Model]],
+             customer_of: CustomerOf | None = None) -> None:
+    """Make ``entity_models`` (entity type → model) available to rules and templates, and
+    ``customer_of(entity_type, entity_id)`` the way ``customer_id_for`` finds an entity's
+    customer. Registering a type twice keeps the first (``ready`` may run more than once)."""
+    for entity_type, model in entity_models.items():
+        ENTITY_MODELS.setdefault(entity_type, model)
+    if customer_of is not None and customer_of not in _customer_of:
+        _customer_of.append(customer_of)
 
 
 def int_id(value: Any) -> int | None:
@@ -66,18 +56,13 @@ def get_record(entity_type: str, entity_id: Any) -> models.Model | None:
 
 
 def customer_id_for(entity_type: str, entity_id: Any) -> int | None:
-    """The ServiceTitan customer id an entity belongs to, or None when it is unknown (an
-    unsupported type, a record not synced yet, a record without a customer)."""
-    if entity_type == "customer":
-        return int_id(entity_id)
-    record = get_record(entity_type, entity_id)
-    if record is None:
-        return None
-    customer_id = getattr(record, "customer_id", None)
-    via = _CUSTOMER_VIA.get(entity_type)
-    if customer_id is None and via:
-        return customer_id_for(via, getattr(record, f"{via}_id", None))
-    return customer_id
+    """The customer id an entity belongs to, from the registered resolvers (the first that
+    knows); None when none does."""
+    for customer_of in _customer_of:
+        found = customer_of(entity_type, entity_id)
+        if found is not None:
+            return found
+    return None
 
 
 def related(snapshot: Mapping[str, Any], name: str, entity_type: str,

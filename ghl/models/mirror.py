@@ -34,6 +34,10 @@ class GHLContact(GHLRecord):
     company_name = models.CharField(max_length=255, blank=True, default="")
     email = models.CharField(max_length=255, blank=True, default="", db_index=True)
     phone = models.CharField(max_length=40, blank=True, default="", db_index=True)
+    # ``phone`` as every lookup by phone compares it (config.phones); NULL when it is none.
+    phone_e164 = models.CharField(  # noqa: DJ001 (no key is NULL, not "")
+        "phone (E.164)", max_length=20, null=True, blank=True, db_index=True,
+        editable=False)
     source = models.CharField(max_length=255, blank=True, default="")
     type = models.CharField(max_length=40, blank=True, default="")
     assigned_to = models.CharField(max_length=64, blank=True, default="")

@@ -23,8 +23,7 @@ from ghl.upsert import upsert
 from messaging.phones import try_normalize
 from messaging.policy import is_opted_out
 from servicetitan import models as st
-
-PHONE_TYPES = ("MobilePhone", "Phone")  # in order of preference
+from servicetitan import selectors
 
 
 def e164(value: str) -> str | None:
@@ -41,11 +40,10 @@ def e164(value: str) -> str | None:
 def contact_body(customer: st.Customer, location_id: str) -> dict[str, Any]:
     """The upsert body (``UpsertContactDto``) for ``customer``; fields it has no value for are
     left out rather than sent empty."""
-    contacts = list(st.CustomerContact.objects.filter(customer_id=customer.id, active=True)
-                    .order_by("id"))
+    contacts = selectors.active_contacts(customer.id)
     email = next((c.value.strip() for c in contacts if c.type == "Email" and c.value), None)
-    phones = sorted((c for c in contacts if c.type in PHONE_TYPES and e164(c.value)),
-                    key=lambda c: PHONE_TYPES.index(c.type))
+    phones = selectors.rank_phones(c for c in contacts
+                                   if c.type in selectors.PHONE_TYPES and e164(c.value))
     first, _, last = customer.name.strip().partition(" ")
     body: dict[str, Any] = {
         "locationId": location_id, "name": customer.name, "firstName": first,

@@ -2,7 +2,9 @@
 
 Rows are bulk-upserted (``ghl.upsert``: never back in time, unchanged rows untouched). A record
 that already was in the mirror and changed in a tracked field emits its ``ghl.*.updated``
-event in the same transaction; first imports emit nothing (they are not news).
+event in the same transaction; first imports emit nothing (they are not news). Every contact
+a page wrote is also handed to the contact listeners (``apply.CONTACT_LISTENERS``: SMS DND
+becomes an opt-out here), as a webhook's is, in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from django.db import models, transaction
 
 from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
 from ghl.services import events
+from ghl.services.apply import CONTACT_LISTENERS
 from ghl.services.records import TRACKED, contact_row, opportunity_row, user_row
 from ghl.upsert import upsert
+from messaging.locks import lock_numbers
 
 Row = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -40,7 +44,8 @@ def _same_fields(rows: list[Row]) -> list[Row]:
 
 
 def _write_tracked(model: type[models.Model], kind: str, rows: list[Row],
-                   make_events: Callable[..., list[events.Event]]) -> int:
+                   make_events: Callable[..., list[events.Event]]) -> set[str]:
+    """Upsert ``rows``, announce tracked changes; returns the ids written."""
     rows = _same_fields(rows)
     tracked = [f for f in TRACKED[kind] if rows and f in rows[0]]
     before = {obj[0]: obj[1:] for obj in model.objects.filter(
@@ -50,19 +55,29 @@ def _write_tracked(model: type[models.Model], kind: str, rows: list[Row],
                and before[r["id"]] != tuple(r[f] for f in tracked)]
     if changed:
         events.emit(make_events(model.objects.filter(id__in=changed), "updated"))
-    return len(written)
+    return written
 
 
 @transaction.atomic
 def write_contacts(records: list[dict[str, Any]], now: datetime) -> int:
     rows = [contact_row(record, now=now) for record in _records(records)]
-    return _write_tracked(GHLContact, "contact", rows, events.contact_events)
+    before = GHLContact.objects.in_bulk([row["id"] for row in rows]) if CONTACT_LISTENERS \
+        else {}
+    written = _write_tracked(GHLContact, "contact", rows, events.contact_events)
+    if CONTACT_LISTENERS and written:
+        changed = list(GHLContact.objects.filter(id__in=written))
+        # DND opt-outs lock their numbers: all at once, in order (no deadlock with an import).
+        lock_numbers(c.phone_e164 for c in changed if c.phone_e164 and (c.dnd or c.sms_dnd))
+        for after in changed:
+            for listener in CONTACT_LISTENERS:
+                listener(before.get(after.id), after)
+    return len(written)
 
 
 @transaction.atomic
 def write_opportunities(records: list[dict[str, Any]], now: datetime) -> int:
     rows = [opportunity_row(record, now=now) for record in _records(records)]
-    return _write_tracked(GHLOpportunity, "opportunity", rows, events.opportunity_events)
+    return len(_write_tracked(GHLOpportunity, "opportunity", rows, events.opportunity_events))
 
 
 @transaction.atomic

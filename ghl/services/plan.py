@@ -13,7 +13,7 @@ from ghl.services.staff import employee_for
 from ghl.services.stages import StageMappingMissing, configured_pipeline_id, mapping_for
 from ghl.services.sync import sync
 from servicetitan import models as st
-from workflows.entities import customer_id_for
+from servicetitan import selectors
 
 
 class PushError(Exception):
@@ -41,12 +41,12 @@ class Plan:
 
 
 def plan_push(estimate_id: int, client: GHLClient) -> Plan:
-    estimate = st.Estimate.objects.filter(id=estimate_id).first()
+    estimate = selectors.record("estimate", estimate_id)
     if estimate is None:
         raise PushError(f"estimate {estimate_id} is not in the ServiceTitan mirror "
                         f"(sync estimates first)")
-    customer_id = customer_id_for("estimate", estimate.id)
-    customer = st.Customer.objects.filter(id=customer_id).first() if customer_id else None
+    customer_id = selectors.customer_id_for("estimate", estimate.id)
+    customer = selectors.customer(customer_id)
     if customer is None:
         raise PushError(f"estimate {estimate_id}: its customer ({customer_id or 'none'}) is "
                         f"not in the ServiceTitan mirror")

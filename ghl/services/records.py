@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 
+from config.phones import phone_key_or_none
 from ghl.models import GHLContact, GHLOpportunity, GHLUser
 
 CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -69,8 +70,11 @@ def sms_dnd(record: dict[str, Any]) -> bool | None:
 def contact_row(record: dict[str, Any], *, now: datetime, as_of: datetime | None = None,
                 partial: bool = False) -> dict[str, Any]:
     """A ``ghl_contacts`` row. ``sms_dnd`` is present only when the record tells it;
-    ``partial``: only the columns the record has keys for (webhooks leave some out)."""
+    ``partial``: only the columns the record has keys for (webhooks leave some out). With the
+    phone comes its E.164 key (``phone_e164``), which every lookup by phone compares."""
     row = _row(GHLContact, CONTACT_COLUMNS, record, now, partial)
+    if "phone" in row:
+        row["phone_e164"] = phone_key_or_none(row["phone"])
     row["as_of"] = as_of or row.get("date_updated") or row.get("date_added")
     known = sms_dnd(record)
     if known is not None:

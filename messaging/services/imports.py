@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from messaging.locks import lock_numbers
 from messaging.phones import InvalidPhoneNumber, normalize_phone
 from messaging.services import preferences
 
@@ -43,6 +44,7 @@ def import_opt_outs(*, data: bytes, actor: str, filename: str) -> ImportReport:
     rows = _rows(data)
     wanted, report = _check(rows, filename)
     with transaction.atomic():
+        lock_numbers(wanted)  # all at once, in order: no deadlock with another batch
         for phone, reason in wanted.items():
             result = preferences.opt_out(phone=phone, source="import", actor=actor,
                                          reason=reason)

@@ -28,7 +28,6 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from messaging import selectors
 from messaging.conf import messaging_conf
 from messaging.keywords import Classification, Intent, classify
 from messaging.models import Direction, OptOutSource, SmsMessage, SmsStatus
@@ -36,6 +35,7 @@ from messaging.phones import mask_phone, try_normalize
 from messaging.policy import is_opted_out
 from messaging.services import preferences
 from messaging.services.received import store_received
+from servicetitan.selectors import customer_for_phone
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600
@@ -122,7 +122,7 @@ def receive_sms(inbound: Inbound, now: datetime | None = None) -> InboundOutcome
 
 def _receive_keyword(inbound: Inbound, found: Classification, phone: str,
                      now: datetime) -> InboundOutcome:
-    customer_id = selectors.customer_for_phone(phone)
+    customer_id = customer_for_phone(phone)
     try:
         with transaction.atomic():
             message = SmsMessage.objects.create(

@@ -17,7 +17,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from messaging import hooks, policy, selectors
+from messaging import hooks, policy
+from messaging.locks import lock_number
 from messaging.models import (
     RESUMABLE,
     CommunicationPreference,
@@ -29,6 +30,7 @@ from messaging.models import (
     SmsStatus,
 )
 from messaging.phones import mask_phone, preference_key
+from servicetitan.selectors import customer_for_phone, customer_ids_for_phone
 from workflows.events import Event, record_event
 from workflows.services import cancel_instances_for_customer
 
@@ -66,9 +68,13 @@ def is_opted_out(phone: str) -> bool:
 def opt_out(*, phone: str, source: str, actor: str, reason: str = "",
             customer_id: int | None = None, message: SmsMessage | None = None,
             needs_review: bool = False, now: datetime | None = None) -> PreferenceResult:
-    """Opt ``phone`` out of texts. Raises ``InvalidPhoneNumber`` or ``ValueError`` (source)."""
+    """Opt ``phone`` out of texts. Raises ``InvalidPhoneNumber`` or ``ValueError`` (source).
+
+    Takes the number's lock first (``messaging.locks``): a text being handed to Twilio at this
+    moment finishes first; any text after the commit finds the number opted out."""
     phone, source, now = preference_key(phone), _source(source), now or timezone.now()
-    customer_id = customer_id or selectors.customer_for_phone(phone)
+    lock_number(phone)
+    customer_id = customer_id or customer_for_phone(phone)
     preference, _ = CommunicationPreference.objects.select_for_update().get_or_create(
         phone=phone, defaults={"customer_id": customer_id})
     if preference.sms_opted_out:
@@ -132,7 +138,7 @@ def _audit(preference: CommunicationPreference, action: str, source: str, actor:
 def _cancel_workflow_texts(phone: str, customer_id: int | None, source: str,
                            actor: str) -> list[int]:
     customer_ids = dict.fromkeys(([customer_id] if customer_id else [])
-                                 + selectors.customer_ids_for_phone(phone))
+                                 + customer_ids_for_phone(phone))
     cancelled: list[int] = []
     for cid in customer_ids:
         cancelled += cancel_instances_for_customer(

@@ -1,12 +1,13 @@
 """Storing an ordinary inbound text (no keyword) — the webhook's hot path.
 
 ``store_received`` writes the ``sms_messages`` row, linked to the customer whose ServiceTitan
-contact has the number, and its ``sms.received`` workflow event, atomically, deduplicated on
-MessageSid. On PostgreSQL that is one prepared statement (one round trip, its own transaction,
-planned once per connection): the contact lookup, the message insert (``ON CONFLICT (sid) DO
-NOTHING``: a redelivery inserts nothing and so emits nothing), the event insert and the
-``NOTIFY`` that wakes the workflow workers on commit. Elsewhere (the embedded SQLite default)
-the ORM does the same in a transaction, through ``workflows.events.record_event``.
+contact has the number (its ``phone_e164`` key), and its ``sms.received`` workflow event,
+atomically, deduplicated on MessageSid. On PostgreSQL that is one prepared statement (one
+round trip, its own transaction, planned once per connection): the contact lookup, the message
+insert (``ON CONFLICT (sid) DO NOTHING``: a redelivery inserts nothing and so emits nothing),
+the event insert and the ``NOTIFY`` that wakes the workflow workers on commit. Elsewhere (the
+embedded SQLite default) the ORM does the same in a transaction, through
+``workflows.events.record_event``.
 
 The NOTIFY is sent only when something listens for ``sms.received``: an instance waiting for
 it, or an active definition that starts on it or is cancelled by it. PostgreSQL serialises
@@ -27,21 +28,21 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 
-from config.db import pg_cursor, text_array
-from messaging import selectors
+from config.db import pg_cursor
 from messaging.models import Direction, SmsMessage, SmsStatus
-from messaging.phones import mirror_spellings
+from servicetitan.selectors import customer_for_phone
 from workflows.events import Event, record_event
 
 if TYPE_CHECKING:
     from messaging.services.inbound import Inbound
 
-# The literal values are the enums' and selectors.PHONE_TYPES (test_received checks): a plain
-# string, no formatting. The spellings go as one text[] literal (config.db.text_array).
+# The literal values are the enums' and servicetitan.selectors.PHONE_TYPES (test_received
+# checks): a plain string, no formatting. The contact is found by its E.164 key, as
+# servicetitan.selectors.contacts_for_phone finds it.
 _STORE = """
 WITH contact AS (
     SELECT customer_id FROM st_customer_contacts
-    WHERE type IN ('MobilePhone', 'Phone') AND value = ANY(%(spellings)s::text[])
+    WHERE type IN ('MobilePhone', 'Phone') AND phone_e164 = %(phone)s
     ORDER BY active DESC, modified_on DESC NULLS LAST, id LIMIT 1),
 message AS (
     INSERT INTO sms_messages (direction, sid, from_number, to_number, phone, body, segments,
@@ -89,11 +90,10 @@ def store_received(inbound: Inbound, phone: str, now: datetime) -> Stored | None
 
 
 def _store_in_one_statement(inbound: Inbound, phone: str, now: datetime) -> Stored | None:
-    spellings = mirror_spellings(phone) if phone.startswith("+") else []
     with pg_cursor() as cursor:
         # Prepared: planning this statement costs PostgreSQL more than running it.
         cursor.execute(_STORE, {
-            "spellings": text_array(spellings), "sid": inbound.sid,
+            "sid": inbound.sid,
             "from": inbound.from_, "to": inbound.to, "phone": phone, "body": inbound.body,
             "segments": inbound.segments, "media": inbound.media,
             "raw": json.dumps(inbound.raw), "now": now}, prepare=True)
@@ -102,7 +102,7 @@ def _store_in_one_statement(inbound: Inbound, phone: str, now: datetime) -> Stor
 
 
 def _store_with_the_orm(inbound: Inbound, phone: str, now: datetime) -> Stored | None:
-    customer_id = selectors.customer_for_phone(phone) if phone.startswith("+") else None
+    customer_id = customer_for_phone(phone) if phone.startswith("+") else None
     try:
         with transaction.atomic():
             message = SmsMessage.objects.create(

@@ -14,6 +14,11 @@ The row is written before Twilio is called and updated after:
 A text waiting for its sender's pacing slot is ``retrying`` at the slot meanwhile (``PACED``),
 so a process killed while it waits leaves nothing ``pending``.
 
+The opt-out is checked again just before Twilio is called, under the number's lock
+(``messaging.locks``, which ``preferences.opt_out`` takes too): a STOP that committed while
+the text waited is honoured (``blocked``, nothing sent), and one that arrives during the
+Twilio call waits for it.
+
 A call whose key finds a row in any other status returns that row and sends nothing. A row
 left ``pending`` (the process died during the Twilio call) cannot be checked at Twilio — it
 has no way to look a message up by our key — so after ``stale_pending_after`` seconds it
@@ -35,17 +40,20 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from messaging import policy, selectors, twilio
+from messaging import policy, twilio
 from messaging.conf import messaging_conf
+from messaging.locks import lock_number
 from messaging.models import RESUMABLE, Direction, Purpose, SmsMessage, SmsStatus
 from messaging.phones import mask_phone, normalize_phone
 from messaging.segments import segment_count
 from messaging.services import pacing, preferences
 from messaging.services.status import replay_callbacks
+from servicetitan.selectors import customer_for_phone
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600          # Twilio's limit (21617)
 PACED = "paced: the sender's queue is full for now"   # not an error: its slot is send_after
+OPTED_OUT_MEANWHILE = "the number opted out of texts before it was sent"
 UNKNOWN_OUTCOME = ("the process sending it stopped before Twilio answered: check in the "
                    "Twilio console before sending again")
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
@@ -78,7 +86,7 @@ def send_sms(*, to: str, body: str, purpose: str, idempotency_key: str | None = 
     existing = SmsMessage.objects.filter(idempotency_key=text.idempotency_key).first()
     if existing is not None and existing.status not in RESUMABLE:
         return settle_stale(existing, now)
-    customer_id = text.customer_id or selectors.customer_for_phone(text.phone)
+    customer_id = text.customer_id or customer_for_phone(text.phone)
     verdict = policy.check(phone=text.phone, customer_id=customer_id, purpose=text.purpose,
                            now=now)
     message, ours = _record(existing, text, customer_id, verdict, now)
@@ -145,20 +153,34 @@ def _submit(message: SmsMessage) -> SmsMessage:
     if not _wait_for(message, slot):
         return message
     try:
-        submitted = twilio.send_message(to=message.phone, body=message.body,
-                                        status_callback=status_callback_url())
+        message = _hand_over(message)
     except twilio.TwilioSendError as exc:
         return _failed(message, exc)
-    now = timezone.now()
-    status = submitted.status if submitted.status in SmsStatus.values else SmsStatus.QUEUED
-    message = _update(message, status=status, sid=submitted.sid, submitted_at=now,
-                      segments=submitted.segments or message.segments, error_code=None,
-                      error_message="", send_after=None, attempts=message.attempts + 1)
-    log.info("sms %s to %s handed to Twilio as %s", message.pk, mask_phone(message.phone),
-             submitted.sid)
-    replay_callbacks(message)
-    message.refresh_from_db()
+    if message.sid:
+        log.info("sms %s to %s handed to Twilio as %s", message.pk, mask_phone(message.phone),
+                 message.sid)
+        replay_callbacks(message)
+        message.refresh_from_db()
     return message
+
+
+def _hand_over(message: SmsMessage) -> SmsMessage:
+    """Under the number's lock: the opt-out checked once more, then the text handed to Twilio
+    and the row moved on, in one transaction. A number opted out meanwhile leaves the row
+    ``blocked`` and Twilio untouched. ``TwilioSendError`` leaves the row as it was."""
+    with transaction.atomic():
+        lock_number(message.phone)
+        if policy.is_opted_out(message.phone):
+            log.info("sms %s to %s not sent: the number opted out while it waited",
+                     message.pk, mask_phone(message.phone))
+            return _update(message, status=SmsStatus.BLOCKED, send_after=None,
+                           error_message=OPTED_OUT_MEANWHILE)
+        submitted = twilio.send_message(to=message.phone, body=message.body,
+                                        status_callback=status_callback_url())
+        status = submitted.status if submitted.status in SmsStatus.values else SmsStatus.QUEUED
+        return _update(message, status=status, sid=submitted.sid, submitted_at=timezone.now(),
+                       segments=submitted.segments or message.segments, error_code=None,
+                       error_message="", send_after=None, attempts=message.attempts + 1)
 
 
 def _wait_for(message: SmsMessage, slot: datetime) -> bool:

@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from config.phones import phone_key_or_none
 from ghl import pacing
 from ghl.client import GHLClient
 from ghl.pacing import Pacer
@@ -78,6 +79,7 @@ class CustomerContactFactory(DjangoModelFactory):
     customer_id = factory.LazyAttribute(lambda _: CustomerFactory().id)
     type = "MobilePhone"
     value = "(407) 555-0142"
+    phone_e164 = factory.LazyAttribute(lambda c: phone_key_or_none(c.value))  # as the sync does
     do_not_text = False
     raw = factory.LazyFunction(dict)
     synced_at = factory.LazyFunction(timezone.now)

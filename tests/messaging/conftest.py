@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from config.phones import phone_key_or_none
 from sandbox.server import SandboxApp, start_sandbox
 from sandbox.twilio import TwilioSandbox
 from sandbox.twilio.signing import twilio_signature
@@ -49,6 +50,7 @@ class ContactFactory(DjangoModelFactory):
     customer_id = factory.LazyAttribute(lambda _: CustomerFactory().id)
     type = "MobilePhone"
     value = CUSTOMER_PHONE
+    phone_e164 = factory.LazyAttribute(lambda c: phone_key_or_none(c.value))  # as the sync does
     do_not_text = False
     raw = factory.LazyAttribute(lambda c: {"type": c.type, "value": c.value, "phoneSettings": {
         "phoneNumber": c.value, "doNotText": c.do_not_text}, "preferences": None})

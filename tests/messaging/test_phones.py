@@ -1,6 +1,6 @@
 import pytest
 
-from messaging.phones import InvalidPhoneNumber, mask_phone, mirror_spellings, normalize_phone
+from messaging.phones import InvalidPhoneNumber, mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize("typed", [
@@ -40,8 +40,3 @@ def test_masking_keeps_the_country_code_and_last_four_digits():
     assert mask_phone("+14075550142") == "+1******0142"
     assert mask_phone("+447911123456") == "+44******3456"
     assert mask_phone(None) == "-"
-
-
-def test_the_mirror_spellings_include_servicetitans_digits_only_form():
-    spellings = mirror_spellings("+14075550142")
-    assert {"4075550142", "(407) 555-0142", "+14075550142"} <= set(spellings)

@@ -74,6 +74,23 @@ def test_the_recipients_service_location_sets_their_time_zone():
     assert verdict(now=NIGHT).allowed
 
 
-def test_without_a_location_the_business_time_zone_applies(settings):
-    settings.BUSINESS_TIME_ZONE = "America/New_York"
+def test_without_a_location_the_numbers_area_code_places_the_recipient(settings):
+    settings.BUSINESS_TIME_ZONE = "America/Los_Angeles"  # not used: 407 is Orlando
     assert verdict(now=NIGHT).defer_until == datetime(2026, 6, 11, 12, 0, tzinfo=UTC)
+
+
+def test_a_los_angeles_number_nobody_knows_gets_no_marketing_text_at_ten_in_new_york(
+        settings):
+    settings.BUSINESS_TIME_ZONE = "America/New_York"
+    ten_in_new_york = datetime(2026, 6, 10, 14, 0, tzinfo=UTC)  # 7:00 in Los Angeles
+    later = check(phone="+13105550142", customer_id=None, purpose="marketing",
+                  now=ten_in_new_york).defer_until
+    assert later == datetime(2026, 6, 10, 15, 0, tzinfo=UTC)  # 8:00 in Los Angeles
+
+
+def test_a_known_customer_without_a_state_is_placed_by_their_numbers_area_code(settings):
+    settings.BUSINESS_TIME_ZONE = "America/New_York"
+    customer = CustomerFactory(state="")
+    ContactFactory(customer_id=customer.id, value="+13105550142")
+    assert check(phone="+13105550142", customer_id=customer.id, purpose="marketing",
+                 now=datetime(2026, 6, 10, 14, 0, tzinfo=UTC)).defer_until is not None

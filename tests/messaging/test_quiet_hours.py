@@ -1,9 +1,19 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 import pytest
 
-from messaging.quiet_hours import next_allowed, sending_hours, state_code, zone_for_state
+from messaging.quiet_hours import (
+    STATE_AREA_CODES,
+    STATE_SENDING_HOURS,
+    NoCommonHours,
+    next_allowed,
+    recipient_window,
+    sending_hours,
+    state_code,
+    zone_for_state,
+)
 
 NEW_YORK, LOS_ANGELES = ZoneInfo("America/New_York"), ZoneInfo("America/Los_Angeles")
 DAY = (8, 21)
@@ -61,3 +71,57 @@ def test_arizona_keeps_standard_time_all_year():
 def test_a_stricter_state_ends_the_day_earlier():
     assert sending_hours("FL", DAY) == (8, 20)
     assert sending_hours("GA", DAY) == (8, 21)
+
+
+# --- Recipients known only by their number (issue 11, item 5) ---------------------------------
+
+def test_an_area_code_in_one_zone_places_the_recipient_there():
+    window = recipient_window(None, "+13105550142", DAY)
+    assert window.zones == (LOS_ANGELES,) and window.hours == DAY
+
+
+def test_a_known_state_wins_over_the_area_code():
+    window = recipient_window("NY", "+13105550142", DAY)
+    assert window.zones == (NEW_YORK,) and window.basis == "state NY"
+
+
+def test_an_area_code_spanning_two_zones_sends_only_when_both_are_in_the_day():
+    window = recipient_window(None, "+16055550100", DAY)  # South Dakota: Central and Mountain
+    assert len(window.zones) == 2
+    eight_central = datetime(2026, 6, 10, 13, 0, tzinfo=UTC)  # 7:00 in Denver
+    assert window.next_allowed(eight_central) == datetime(2026, 6, 10, 14, 0, tzinfo=UTC)
+    nine_pm_mountain = datetime(2026, 6, 11, 2, 30, tzinfo=UTC)  # 20:30 MDT, 21:30 CDT
+    assert window.next_allowed(nine_pm_mountain) == datetime(2026, 6, 11, 14, 0, tzinfo=UTC)
+
+
+def test_a_florida_area_code_ends_the_day_at_eight_pm():
+    assert recipient_window(None, "+14075550142", DAY).hours == (8, 20)
+
+
+def test_a_number_that_gives_no_time_zone_falls_back_to_the_business_zone_and_says_so(
+        settings, caplog):
+    settings.BUSINESS_TIME_ZONE = "America/Chicago"
+    window = recipient_window(None, "+999123456789", DAY)
+    assert window.zones == (ZoneInfo("America/Chicago"),)
+    assert "business time zone" in caplog.text and "+99******6789" in caplog.text
+
+
+def test_zones_that_share_no_sending_hour_are_refused():
+    office_hours = (9, 17)  # 13:00–21:00 UTC in New York, 00:00–08:00 UTC in Tokyo
+    with pytest.raises(NoCommonHours):
+        next_allowed(datetime(2026, 6, 10, 22, 0, tzinfo=UTC),
+                     (NEW_YORK, ZoneInfo("Asia/Tokyo")), office_hours)
+
+
+def test_the_stricter_states_area_codes_are_those_phonenumbers_places_there():
+    from phonenumbers import geocoder
+
+    found: dict[str, list[str]] = {}
+    for code in range(201, 1000):
+        number = phonenumbers.parse(f"+1{code}2345678")
+        if phonenumbers.is_valid_number(number) and \
+                phonenumbers.region_code_for_number(number) == "US":
+            state = state_code(geocoder.description_for_number(number, "en").rsplit(",")[-1])
+            if state in STATE_SENDING_HOURS:
+                found.setdefault(state, []).append(str(code))
+    assert found == {state: list(codes) for state, codes in STATE_AREA_CODES.items()}

@@ -52,7 +52,8 @@ def follow_up_on(sandbox, settings):
                           active=True, actor="test")
     customer = CustomerFactory(name="Dana Whitfield")
     CustomerContact.objects.create(id=990001, customer_id=customer.id, type="MobilePhone",
-                                   value="+14155550123", raw={}, synced_at=datetime.now(UTC))
+                                   value="+14155550123", phone_e164="+14155550123", raw={},
+                                   synced_at=datetime.now(UTC))
     salesperson = get_user_model().objects.create_user("sam", email="sam@example.com")
     Group.objects.get(name="Sales").user_set.add(salesperson)
     return customer

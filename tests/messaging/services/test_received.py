@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from messaging import selectors
 from messaging.models import Direction, SmsMessage, SmsStatus
 from messaging.services import received
 from messaging.services.inbound import parse_inbound
+from servicetitan import selectors
 from tests.messaging.conftest import CUSTOMER_PHONE, inbound_params, start_workflow
 from workflows.events import NOTIFY_CHANNEL
 from workflows.models import WorkflowEvent, WorkflowInstance

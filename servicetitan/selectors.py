@@ -1,0 +1,135 @@
+"""Reading the ServiceTitan mirror: the one place other apps ask it questions (issue 13).
+
+    contacts_for_phone("+14075550142")   phone contacts with that number, best match first
+    customer_for_phone("+14075550142")   the customer a number belongs to, or None
+    phone_contacts(customer_id)          a customer's active phone contacts, mobile first
+    customer_id_for("appointment", 77)   the customer an entity belongs to
+    record("estimate", 123)              the mirror row of an entity, or None
+
+Lookups by phone compare ``phone_e164`` (the key ``config.phones.phone_key`` gives, filled
+when the row is written), so every spelling staff typed into ServiceTitan matches the E.164
+number asked about. Nothing here writes: the sync service owns the ``st_*`` tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from servicetitan import models as st
+
+PHONE_TYPES = ("MobilePhone", "Phone")  # contact types that hold a phone, in preference order
+
+# Every mirrored record a workflow can be about, by entity type (the events' singular name).
+ENTITY_MODELS: dict[str, type[models.Model]] = {
+    "customer": st.Customer,
+    "customer_contact": st.CustomerContact,
+    "location": st.Location,
+    "job": st.Job,
+    "appointment": st.Appointment,
+    "appointment_assignment": st.AppointmentAssignment,
+    "technician": st.Technician,
+    "employee": st.Employee,
+    "business_unit": st.BusinessUnit,
+    "job_type": st.JobType,
+    "campaign": st.Campaign,
+    "estimate": st.Estimate,
+    "estimate_item": st.EstimateItem,
+    "invoice": st.Invoice,
+    "invoice_item": st.InvoiceItem,
+    "payment": st.Payment,
+    "installed_equipment": st.InstalledEquipment,
+    "membership": st.Membership,
+    "project": st.Project,
+}
+# Reached through another record when an entity has no customer_id of its own (or it is null).
+_CUSTOMER_VIA = {"appointment": "job", "appointment_assignment": "job", "estimate": "job",
+                 "invoice": "job", "estimate_item": "estimate", "invoice_item": "invoice",
+                 "installed_equipment": "location"}
+
+
+def _int_id(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def record(entity_type: str, entity_id: Any) -> models.Model | None:
+    """The mirror row of an entity; None for an unknown type, a bad id or a row not synced."""
+    model, pk = ENTITY_MODELS.get(entity_type), _int_id(entity_id)
+    if model is None or pk is None:
+        return None
+    return model.objects.filter(pk=pk).first()
+
+
+def customer_id_for(entity_type: str, entity_id: Any) -> int | None:
+    """The ServiceTitan customer id an entity belongs to, or None when it is unknown (an
+    unsupported type, a record not synced yet, a record without a customer)."""
+    if entity_type == "customer":
+        return _int_id(entity_id)
+    row = record(entity_type, entity_id)
+    if row is None:
+        return None
+    customer_id = getattr(row, "customer_id", None)
+    via = _CUSTOMER_VIA.get(entity_type)
+    if customer_id is None and via:
+        return customer_id_for(via, getattr(row, f"{via}_id", None))
+    return customer_id
+
+
+def contacts_for_phone(phone: str) -> list[st.CustomerContact]:
+    """Phone contacts whose number is ``phone`` (E.164), active and most recently changed
+    first. One indexed query on ``phone_e164``."""
+    contacts = st.CustomerContact.objects.filter(type__in=PHONE_TYPES, phone_e164=phone)
+    return sorted(contacts, key=lambda c: (not c.active, -(c.modified_on.timestamp()
+                                                           if c.modified_on else 0), c.id))
+
+
+def customer_ids_for_phone(phone: str) -> list[int]:
+    """The customers a number belongs to, best match first (no duplicates)."""
+    return list(dict.fromkeys(c.customer_id for c in contacts_for_phone(phone)))
+
+
+def customer_for_phone(phone: str) -> int | None:
+    ids = customer_ids_for_phone(phone)
+    return ids[0] if ids else None
+
+
+def active_contacts(customer_id: int) -> list[st.CustomerContact]:
+    """A customer's active contacts of every type, oldest first."""
+    return list(st.CustomerContact.objects.filter(customer_id=customer_id, active=True)
+                .order_by("id"))
+
+
+def phone_contacts(customer_id: int) -> list[st.CustomerContact]:
+    """A customer's active phone contacts: mobiles before plain phones, oldest first."""
+    return rank_phones(c for c in active_contacts(customer_id) if c.type in PHONE_TYPES)
+
+
+def rank_phones(contacts: Iterable[st.CustomerContact]) -> list[st.CustomerContact]:
+    """Phone contacts in ``PHONE_TYPES`` order (a stable sort: the given order within)."""
+    return sorted(contacts, key=lambda c: PHONE_TYPES.index(c.type))
+
+
+def customer(customer_id: int | None) -> st.Customer | None:
+    return st.Customer.objects.filter(pk=customer_id).first() if customer_id else None
+
+
+def customers(ids: list[int]) -> list[st.Customer]:
+    return list(st.Customer.objects.filter(pk__in=ids)) if ids else []
+
+
+def customer_state(customer_id: int | None) -> str | None:
+    """The US state of the customer's first active service location, else of the customer's
+    own address; None when neither is known."""
+    if customer_id is None:
+        return None
+    location = st.Location.objects.filter(customer_id=customer_id, active=True).exclude(
+        state="").order_by("id").first()
+    if location is not None:
+        return location.state
+    row = st.Customer.objects.filter(pk=customer_id).only("state").first()
+    return (row.state or None) if row else None
