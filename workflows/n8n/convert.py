@@ -4,12 +4,14 @@ Each trigger becomes a definition (a definition has one trigger): its steps are 
 trigger leads to (``layout``). A second trigger leading into the same steps adds its event to
 the first definition's trigger when both are events, and is reported otherwise; a Manual
 Trigger beside other triggers is dropped (it was n8n's test button). A workflow without a
-usable trigger starts from its first nodes, under a placeholder trigger. Definitions are
-returned as data, inactive; nothing is written here.
+usable trigger starts from its first nodes, under a placeholder trigger; one none of whose
+nodes carried over is still a definition (every n8n workflow is accounted for), holding a
+placeholder rule. Definitions are returned as data, inactive; nothing is written here.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,13 @@ from workflows.n8n.report import NodeEntry, WorkflowReport
 from workflows.placeholders import PREFIX
 
 MANUAL = "n8n-nodes-base.manualTrigger"
+# The steps of a definition none of whose nodes carried over: it is kept (so that every n8n
+# workflow is accounted for among the definitions) with a rule staff must write.
+REBUILD = [{"id": "rebuild", "type": "condition", "rule": {"field": f"{PREFIX}rebuild",
+                                                             "op": "exists"},
+            "label": "n8n: no node became a step; rebuild them from the import report",
+            "then": "end"},
+           {"id": "end", "type": "end"}]
 STICKY = "n8n-nodes-base.stickyNote"
 
 
@@ -96,7 +105,9 @@ class _Converter:
     def _define(self, node: Node | None, entry: list[str]) -> None:
         trigger = mapping.trigger_converter(node)(node, self.graph) if node else \
             triggers.no_trigger()
-        if node is not None:
+        if node is None:
+            self.report.notes.append(trigger.detail)
+        else:
             disabled_note = ["it was disabled in n8n"] if node.disabled else []
             self._record(node, Outcome(trigger.status, trigger.detail, scope=None,
                                        notes=[*trigger.notes, *disabled_note],
@@ -117,13 +128,14 @@ class _Converter:
             self._record(self.graph.nodes[name], outcome, layout.step_ids.get(name, []))
         self.covered |= set(layout.outcomes)
         if not steps or all(s["type"] == "end" for s in steps):
-            self.report.notes.append(f"nothing imported from {_from(node)}: none of the nodes "
-                                     f"it leads to becomes a step")
-            return
+            self.report.notes.append(f"no node after {_from(node)} became a step: the "
+                                     f"definition holds a placeholder rule, to rebuild them from "
+                                     f"this report")
+            steps = REBUILD
         self.planned.append(Planned({
             "name": self.report.name[:120], "description": self._description(),
             "trigger_event": trigger.event, "trigger_conditions": trigger.rule,
-            "steps": steps, "cancel_on": [], "reentry": trigger.reentry or "one_live",
+            "steps": copy.deepcopy(steps), "cancel_on": [], "reentry": trigger.reentry or "one_live",
             "active": False}, node.name if node else None))
 
     def _join(self, node: Node | None, trigger: triggers.Trigger) -> None:
@@ -188,4 +200,4 @@ class _Converter:
 
 
 def _from(node: Node | None) -> str:
-    return f"trigger {node.name!r}" if node else "the workflow's first nodes"
+    return f"trigger {node.name!r}" if node else "the workflow's start"

@@ -95,29 +95,31 @@ def _workflows(value: Any) -> list[dict[str, Any]]:
         _check_workflow(value, "")
         return [dict(value)]
     if not isinstance(value, list):
-        raise UnreadableExport(f"not an n8n workflow: the file holds a JSON "
-                               f"{_kind(value)}, not an object with nodes and connections")
+        raise UnreadableExport(f"not an n8n workflow: the file holds {_kind(value)}, not an "
+                               f"object with nodes and connections")
     if not value:
         raise UnreadableExport("an empty list: no workflow to import")
     if len(value) > MAX_WORKFLOWS:
         raise UnreadableExport(f"more than {MAX_WORKFLOWS} workflows: split the export")
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):
-            raise UnreadableExport(f"item {index + 1} of the list is a JSON {_kind(item)}, not "
-                                   f"an n8n workflow; nothing was imported from this file")
+            raise UnreadableExport(f"item {index + 1} of the list is {_kind(item)}, not an n8n "
+                                   f"workflow; nothing was imported from this file")
         _check_workflow(item, f"item {index + 1} of the list: ")
     return [dict(item) for item in value]
 
 
 def _check_workflow(value: Mapping[str, Any], where: str) -> None:
-    if not isinstance(value.get("nodes"), list):
-        found = "no" if "nodes" not in value else f"a {_kind(value['nodes'])} for"
-        raise UnreadableExport(f"{where}not an n8n workflow: {found} \"nodes\" list")
+    if "nodes" not in value:
+        raise UnreadableExport(f"{where}not an n8n workflow: it has no \"nodes\"")
+    if not isinstance(value["nodes"], list):
+        raise UnreadableExport(f"{where}not an n8n workflow: \"nodes\" is "
+                               f"{_kind(value['nodes'])}, not a list")
     if not isinstance(value.get("connections", {}), Mapping):
-        raise UnreadableExport(f"{where}not an n8n workflow: \"connections\" is a "
+        raise UnreadableExport(f"{where}not an n8n workflow: \"connections\" is "
                                f"{_kind(value['connections'])}, not an object")
 
 
 def _kind(value: Any) -> str:
-    return {dict: "object", list: "list", str: "string", bool: "true/false",
-            type(None): "null"}.get(type(value), "number")
+    return {dict: "an object", list: "a list", str: "a string", bool: "true or false",
+            type(None): "null"}.get(type(value), "a number")
