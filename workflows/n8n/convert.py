@@ -135,8 +135,9 @@ class _Converter:
         self.planned.append(Planned({
             "name": self.report.name[:120], "description": self._description(),
             "trigger_event": trigger.event, "trigger_conditions": trigger.rule,
-            "steps": copy.deepcopy(steps), "cancel_on": [], "reentry": trigger.reentry or "one_live",
-            "active": False}, node.name if node else None))
+            "steps": copy.deepcopy(steps), "cancel_on": [],
+            "reentry": trigger.reentry or "one_live", "active": False},
+            node.name if node else None))
 
     def _join(self, node: Node | None, trigger: triggers.Trigger) -> None:
         """A trigger leading into steps an earlier trigger's definition already has."""

@@ -70,7 +70,7 @@ def test_code_nodes_are_shown_and_never_run():
 
 
 def test_the_whole_corpus_at_once_imports_and_lists_the_unreadable_files_one_line_each():
-    status, out, message, created = run(CORPUS)
+    status, _, message, created = run(CORPUS)
     unreadable = [r["file"] for r in ROWS if r["expect"] == "reject"] + [
         "907-derived-latin1-bytes.json", "908-derived-deep-nesting.json"]
     assert status == 0 and created > 40
