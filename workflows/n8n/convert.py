@@ -12,12 +12,13 @@ placeholder rule. Definitions are returned as data, inactive; nothing is written
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from workflows.n8n import mapping, triggers
 from workflows.n8n.graph import Graph, Node
-from workflows.n8n.layout import Layout, disabled
+from workflows.n8n.layout import Layout
 from workflows.n8n.nodes.base import Context, Outcome, Status, dropped, unsupported
 from workflows.n8n.report import NodeEntry, WorkflowReport
 from workflows.placeholders import PREFIX
@@ -156,7 +157,9 @@ class _Converter:
     def _convert(self, name: str, ctx: Context) -> Outcome:
         node = self.graph.nodes[name]
         if node.disabled:
-            return disabled(ctx)
+            outcome = dropped("disabled in n8n, which passed its input through")
+            outcome.follow = (0,)
+            return outcome
         if mapping.is_trigger(node):
             return dropped("a trigger in the middle of the workflow")
         converter = mapping.node_converter(node)
@@ -174,7 +177,7 @@ class _Converter:
             outcome.notes.append("its outputs are followed one after the other")
         return outcome
 
-    def _record(self, node: Node, outcome: Outcome, steps: list[str] = ()) -> None:
+    def _record(self, node: Node, outcome: Outcome, steps: Sequence[str] = ()) -> None:
         entry = self.entries.get(node.name)
         if entry is None:
             entry = self.entries[node.name] = NodeEntry(node.name, node.type, node.version,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,15 @@ class Fields(Scope):
             if name in self.names:
                 return _joined(["vars", self.names[name], *keys[size:]])
         return self.rest.path(keys) if self.rest else None
+
+
+def slug(text: str, fallback: str, digit_prefix: str) -> str:
+    """``text`` as a name a template can read (``Added by`` → ``added_by``): ASCII letters,
+    digits and _, at most 60, never starting with a digit (``digit_prefix`` goes first)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:60].rstrip("_")
+    name = name or fallback
+    return f"{digit_prefix}{name}" if name[0].isdigit() else name
 
 
 def _joined(keys: list[str]) -> str | None:

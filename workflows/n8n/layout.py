@@ -20,16 +20,14 @@ Step ids come from node names (``Send reminder`` → ``send_reminder``), unique 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from workflows.n8n.expressions import Scope
+from workflows.n8n.expressions import Scope, slug
 from workflows.n8n.graph import Graph
-from workflows.n8n.nodes.base import SAME, Context, Out, Outcome, Status, dropped
+from workflows.n8n.nodes.base import SAME, Context, Out, Outcome
 
 WAIT = "n8n-nodes-base.wait"
 END: Any = type("End", (), {"__repr__": lambda self: "END"})()
@@ -222,17 +220,5 @@ class Layout:
 
 
 def step_id(wish: str) -> str:
-    """A node name as a step id templates can read: letters, digits and _ (``steps.<id>``)."""
-    ascii_text = unicodedata.normalize("NFKD", wish).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:60].rstrip("_")
-    slug = slug or "step"
-    return f"n_{slug}" if slug[0].isdigit() else slug
-
-
-def disabled(ctx: Context) -> Outcome:
-    outcome = dropped("disabled in n8n, which passed its input through")
-    outcome.follow = (0,)
-    return outcome
-
-
-__all__ = ["END", "Layout", "Ref", "Status", "disabled", "step_id"]
+    """A node name as a step id templates can read (``steps.<id>``)."""
+    return slug(wish, "step", "n_")

@@ -10,6 +10,7 @@ expressions) are masked for phone numbers and credentials before they are kept.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ class NodeEntry:
     def label(self) -> str:
         return f"{self.name} ({self.type.rsplit('.', 1)[-1] or 'no type'} v{self.version:g})"
 
-    def add(self, *, notes: list[str] = (), shown: list[str] = ()) -> None:
+    def add(self, *, notes: Sequence[str] = (), shown: Sequence[str] = ()) -> None:
         self.notes.extend(n for n in notes if n not in self.notes)
         for text in shown:
             text = mask(text)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from functools import partial
 from typing import Any
 
 from workflows.n8n import rules
-from workflows.n8n.expressions import Fields, Prefix
+from workflows.n8n.expressions import Fields, Prefix, slug
 from workflows.n8n.graph import Node
 from workflows.n8n.nodes.base import (
     SAME,
@@ -201,17 +200,11 @@ def _field_value(ctx: Context, value: Any, kind: str) -> Any:
 
 def var_name(name: str, taken: dict[str, Any]) -> str:
     """``name`` as a name templates can read (``vars.added_by``), unique among ``taken``."""
-    base = name if re.fullmatch(r"[A-Za-z]\w{0,59}", name) else _slug(name) or "field"
+    base = name if re.fullmatch(r"[A-Za-z]\w{0,59}", name) else slug(name, "field", "f_")
     candidate, number = base, 2
     while candidate in taken:
         candidate, number = f"{base}_{number}", number + 1
     return candidate
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:60]
-    return f"f_{slug}" if slug[:1].isdigit() else slug
 
 
 # --- Wait ---------------------------------------------------------------------------------
