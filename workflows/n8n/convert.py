@@ -120,7 +120,7 @@ class _Converter:
             entry = self.graph.targets(trigger.absorbs)
             self.covered.add(trigger.absorbs)
             scopes[trigger.absorbs] = trigger.scope
-        if all(name in self.covered for name in entry):
+        if entry and all(name in self.covered for name in entry):
             self._join(node, trigger)
             return
         layout = Layout(self.graph, entry, scopes, trigger.scope, self._convert)

@@ -9,6 +9,7 @@ expressions) are masked for phone numbers and credentials before they are kept.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,17 @@ from config.logs import mask
 from workflows.n8n.nodes.base import Status
 
 MAX_SHOWN = 4000  # characters of one verbatim excerpt
+# Beyond what the log mask knows: secrets as code writes them (apiKey = "…") and the shapes of
+# common vendor keys.
+_ASSIGNED = re.compile(r"""(?i)((?:api[-_]?key|apikey|secret|token|passw(?:or)?d|auth\w*)
+                           \w*["']?\s*[:=]\s*["'])([^"'\s]{4,})(["'])""", re.VERBOSE)
+_KEYS = re.compile(r"\b(?:[spr]k_(?:live|test)_\w+|sk-[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}"
+                   r"|xox[abpr]-[\w-]+|gh[pousr]_\w{20,})")
+
+
+def masked(text: str) -> str:
+    """``text`` with phone numbers, credentials and things that look like keys masked."""
+    return _KEYS.sub("***", _ASSIGNED.sub(r"\1***\3", mask(text)))
 
 
 @dataclass
@@ -38,7 +50,7 @@ class NodeEntry:
     def add(self, *, notes: Sequence[str] = (), shown: Sequence[str] = ()) -> None:
         self.notes.extend(n for n in notes if n not in self.notes)
         for text in shown:
-            text = mask(text)
+            text = masked(text)
             text = text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
             if text not in self.shown:
                 self.shown.append(text)

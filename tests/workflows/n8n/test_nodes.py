@@ -281,3 +281,14 @@ def test_a_node_type_without_a_counterpart_is_reported_by_its_type():
     data = workflow(WEBHOOK, node("Sheet", "googleSheets", 4.5),
                     links={"Estimate created": [["Sheet"]]})
     assert entry(convert(data), "Sheet").detail == "no native step for n8n's googleSheets"
+
+
+def test_code_shown_in_the_report_has_its_secrets_and_phone_numbers_masked():
+    code = ('const apiKey = "abcd1234";\nconst owner = "+14155550123";\n'
+            'fetch(url, {headers: {Authorization: "Bearer xyz-123456"}}); // sk_live_abc123\n')
+    data = workflow(WEBHOOK, node("Code", "code", 2, jsCode=code),
+                    links={"Estimate created": [["Code"]]})
+    [shown] = entry(convert(data), "Code").shown
+    assert 'apiKey = "***"' in shown and "Bearer ***" in shown and "+*******0123" in shown
+    assert not {"abcd1234", "+14155550123", "xyz-123456", "sk_live_abc123"} & set(
+        shown.replace('"', " ").split())

@@ -133,3 +133,12 @@ def test_a_workflow_without_a_trigger_starts_from_its_first_nodes():
     assert definition(conversion)["trigger_event"] == "placeholder.trigger"
     assert conversion.report.notes[0].startswith("the workflow has no trigger")
     assert definition(conversion)["steps"][0]["type"] == "send_sms"
+
+
+def test_a_recognised_poll_with_nothing_after_it_keeps_its_trigger_and_a_rule_to_write():
+    data = workflow(node("Cron", "cron"), node("Read", "postgres", operation="executeQuery",
+                                               query="SELECT * FROM st_invoices"),
+                    links={"Cron": [["Read"]]})
+    planned = convert(data).definitions[0].data
+    assert planned["trigger_event"] == "invoice.created, invoice.updated"
+    assert planned["steps"][0]["rule"] == {"field": "placeholder.rebuild", "op": "exists"}
