@@ -64,10 +64,15 @@ NODES: dict[str, NodeType[Converter]] = {
         "sort", "summarize")},
 }
 
+# What a schedule that does not poll the mirror becomes. Campaigns (issue 16) will give it an
+# audience trigger: that converter replaces this one entry.
+AUDIENCE = triggers.campaigns_pending
+
 TRIGGERS: dict[str, NodeType[triggers.TriggerConverter]] = {
-    f"{_B}scheduleTrigger": one("Schedule Trigger", triggers.polls(triggers.schedule_rule)),
-    f"{_B}cron": one("Cron", triggers.polls(triggers.cron_times)),
-    f"{_B}interval": one("Interval", triggers.polls(triggers.interval)),
+    f"{_B}scheduleTrigger": one("Schedule Trigger",
+                                triggers.polls(triggers.schedule_rule, AUDIENCE)),
+    f"{_B}cron": one("Cron", triggers.polls(triggers.cron_times, AUDIENCE)),
+    f"{_B}interval": one("Interval", triggers.polls(triggers.interval, AUDIENCE)),
     f"{_B}webhook": one("Webhook", triggers.webhook),
     f"{_B}twilioTrigger": one("Twilio Trigger", triggers.twilio_trigger),
     f"{_B}manualTrigger": one("Manual Trigger", triggers.manual),

@@ -9,8 +9,8 @@ placeholder trigger (``placeholder.<what>``, see ``workflows.placeholders``) tha
 replace before switching it on, and the report says why.
 
 Schedules that do not poll the mirror need an audience trigger (campaigns, issue 16), which
-does not exist yet: ``polls`` takes the converter for that case as ``otherwise`` — when
-campaigns arrive, their trigger is that one argument in the table (``mapping.TRIGGERS``).
+does not exist yet: ``polls`` takes the converter for that case as ``otherwise``, and the
+table gives it ``mapping.AUDIENCE`` — when campaigns arrive, their trigger is that one entry.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def campaigns_pending(node: Node, when: str) -> Trigger:
 
 
 def polls(describe: Callable[[Mapping[str, Any]], str],
-          otherwise: Callable[[Node, str], Trigger] = campaigns_pending) -> TriggerConverter:
+          otherwise: Callable[[Node, str], Trigger]) -> TriggerConverter:
     """A schedule: a recognised read of the mirror right after it becomes that table's change
     events; any other schedule is ``otherwise``'s."""
 
