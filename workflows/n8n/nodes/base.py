@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from config.logs import mask
 from workflows.n8n.expressions import Reference, Scope, Translator
 from workflows.n8n.graph import Graph, Node
 
@@ -47,7 +46,7 @@ class Outcome:
     detail: str
     steps: list[dict[str, Any]] = field(default_factory=list)
     scope: Scope | None = SAME
-    shown: list[str] = field(default_factory=list)   # code, queries: masked when reported
+    shown: list[str] = field(default_factory=list)   # code, queries (the report masks them)
     notes: list[str] = field(default_factory=list)
     # A node without steps passes items on through these outputs (None: all of them).
     follow: tuple[int, ...] | None = None
@@ -92,7 +91,7 @@ Converter = Callable[[Node, Context], Outcome]
 
 
 def unsupported(why: str, *shown: str) -> Outcome:
-    return Outcome(Status.UNSUPPORTED, why, scope=None, shown=[mask(s) for s in shown if s])
+    return Outcome(Status.UNSUPPORTED, why, scope=None, shown=[s for s in shown if s])
 
 
 def dropped(why: str) -> Outcome:
