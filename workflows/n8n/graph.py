@@ -44,6 +44,7 @@ class Graph:
     attached: dict[str, str] = field(default_factory=dict)   # AI sub-node → the node it serves
     problems: list[str] = field(default_factory=list)
     _reach_memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _sources_memo: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, workflow: Mapping[str, Any]) -> Graph:
@@ -61,7 +62,36 @@ class Graph:
         return list(dict.fromkeys(t for targets in chosen for t in targets))
 
     def sources(self, name: str) -> list[str]:
-        return [s for s, outputs in self.outputs.items() if any(name in o for o in outputs)]
+        """The nodes feeding ``name``."""
+        if self._sources_memo is None:
+            self._sources_memo = {}
+            for source in self.outputs:
+                for target in self.targets(source):
+                    self._sources_memo.setdefault(target, []).append(source)
+        return self._sources_memo.get(name, [])
+
+    def back_edges(self, starts: Iterable[str]) -> set[tuple[str, str]]:
+        """The connections that go back to a node on the way to them (loops), found by one
+        depth-first walk from ``starts``."""
+        found: set[tuple[str, str]] = set()
+        done: set[str] = set()
+        for start in starts:
+            if start in done:
+                continue
+            path, stack = {start}, [(start, iter(self.targets(start)))]
+            while stack:
+                name, targets = stack[-1]
+                target = next(targets, None)
+                if target is None:
+                    stack.pop()
+                    path.discard(name)
+                    done.add(name)
+                elif target in path:
+                    found.add((name, target))
+                elif target not in done:
+                    path.add(target)
+                    stack.append((target, iter(self.targets(target))))
+        return found
 
     def reachable(self, starts: Iterable[str]) -> list[str]:
         """Every node reachable from ``starts`` (included), in discovery order."""

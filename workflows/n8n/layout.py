@@ -68,9 +68,10 @@ class Layout:
         self.scopes: dict[str, Scope | None] = dict(scopes)
         self.ids: set[str] = set()
         reachable = set(graph.reachable(entry))
+        loops = graph.back_edges(entry)
         # Branches leading into a node (loops back to it are no branches).
         self.inputs = {n: sum(1 for s in graph.sources(n)
-                              if s in reachable and not graph.reaches(n, s))
+                              if s in reachable and (s, n) not in loops)
                        for n in reachable}
         self.arrivals: Counter[str] = Counter()
         self.deferred: list[str] = []

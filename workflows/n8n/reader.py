@@ -15,15 +15,20 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from itertools import accumulate
 from typing import Any
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_WORKFLOWS = 500
 
-# Strings are skipped whole (so their brackets do not count), then brackets are counted.
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_STRING = re.compile(r'"[^"]*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Only an escape can put a NUL or a lone surrogate in a decoded text.
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(0000|[dD][89a-fA-F])")
 
 
 class UnreadableExport(ValueError):
@@ -51,20 +56,17 @@ def parse_json(text: str) -> Any:
         value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except ValueError as exc:  # JSONDecodeError is a ValueError, and so are the two above
         raise UnreadableExport(f"not JSON: {exc}") from None
-    return _storable(value)
+    return _storable(value) if _UNSTORABLE_ESCAPE.search(text) else value
 
 
 def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        bracket = match.group()
-        if bracket in "[{":
-            depth += 1
-            if depth > limit:
-                raise UnreadableExport(f"nested more than {limit} levels deep; an n8n export "
-                                       f"is a dozen at most")
-        elif bracket in "]}":
-            depth -= 1
+    """Refuse ``text`` nested deeper than ``limit``. Linear whatever the text: escapes go
+    first, so a string is then just quote, non-quotes, quote."""
+    bare = _STRING.sub("", _ESCAPE.sub("", text))
+    steps = map(_STEP.__getitem__, _NOT_BRACKET.sub("", bare))
+    if max(accumulate(steps), default=0) > limit:
+        raise UnreadableExport(f"nested more than {limit} levels deep; an n8n export is a "
+                               f"dozen at most")
 
 
 def _no_constant(name: str) -> Any:

@@ -75,3 +75,8 @@ def test_texts_postgresql_cannot_store_are_made_storable():
     data = b'{"nodes": [{"name": "a\\u0000b", "parameters": {"x": "\\ud800!"}}]}'
     node = read_export(data)[0]["nodes"][0]
     assert node == {"name": "ab", "parameters": {"x": "\ufffd!"}}
+
+
+def test_escaped_quotes_do_not_end_a_text_for_the_depth_count():
+    data = {"nodes": [{"name": "x", "parameters": {"code": '"\\"' + "[" * 200 + '\\\\'}}]}
+    assert read_export(json.dumps(data).encode())[0] == data
