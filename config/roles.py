@@ -66,8 +66,10 @@ def sync_roles(apps=None, using: str = "default") -> None:
 
 def sync_roles_after_migrate(sender, app_config, using="default", **kwargs) -> None:
     """post_migrate handler: acts once per migrate, on the last app's signal (by then every
-    app's permissions exist)."""
+    app's permissions exist). Django signals only the apps that have models, so the last
+    such app, not the last app (``sandbox`` has none)."""
     from django.apps import apps
 
-    if app_config is list(apps.get_app_configs())[-1]:
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if app_config is with_models[-1]:
         sync_roles(using=using)

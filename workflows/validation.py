@@ -17,6 +17,7 @@ from workflows import timing
 from workflows.conditions import validate_rule
 from workflows.models import ReentryPolicy
 from workflows.models.definitions import trigger_types
+from workflows.placeholders import placeholders
 from workflows.steps.base import get_step_type
 
 _EVENT_TYPE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
@@ -51,9 +52,23 @@ def validate_definition(data: Mapping[str, Any]) -> dict[str, Any]:
             check(cleaned[name])
         except ValidationError as exc:
             errors[name] = exc.messages
+    if not errors and cleaned["active"]:
+        try:
+            check_complete(cleaned)
+        except ValidationError as exc:
+            errors["active"] = exc.messages
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def check_complete(content: Mapping[str, Any]) -> None:
+    """Refuse to switch on a definition that still holds placeholders (``placeholders.py``:
+    what an import could not carry over), naming each."""
+    found = placeholders(content)
+    if found:
+        raise ValidationError(f"active: cannot switch on while the definition holds "
+                              f"placeholders left by an import; replace {'; '.join(found)}")
 
 
 def _name(value: Any) -> None:

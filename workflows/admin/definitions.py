@@ -17,8 +17,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from workflows.admin.forms import DefinitionForm
+from workflows.admin.n8n_import import n8n_import_view
 from workflows.backtest import backtest, parse_since
-from workflows.models import LIVE_STATUSES, InstanceStatus, WorkflowDefinition
+from workflows.models import (
+    LIVE_STATUSES,
+    InstanceStatus,
+    WorkflowDefinition,
+    WorkflowImportReport,
+)
 from workflows.services import definition_export, definition_save, definition_set_active
 from workflows.steps.base import REGISTRY
 
@@ -35,6 +41,7 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
     readonly_fields = ("version", "updated_by", "updated_at")
     actions = ("export_json", "switch_on", "switch_off")
     change_form_template = "admin/workflows/workflowdefinition/change_form.html"
+    change_list_template = "admin/workflows/workflowdefinition/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -61,7 +68,12 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [path("<int:pk>/backtest/", self.admin_site.admin_view(self.backtest_view),
-                     name="workflows_workflowdefinition_backtest"), *super().get_urls()]
+                     name="workflows_workflowdefinition_backtest"),
+                path("import-n8n/", self.admin_site.admin_view(self.n8n_import_view),
+                     name="workflows_workflowdefinition_import_n8n"), *super().get_urls()]
+
+    def n8n_import_view(self, request):
+        return n8n_import_view(self, request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         definition = self.get_object(request, object_id)
@@ -71,6 +83,9 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
             extra["versions"] = definition.versions.annotate(n=Count("instances"))[:10]
             extra["recent_matches"] = definition.event_matches.select_related(
                 "event").order_by("-id")[:10]
+        if definition is not None:
+            extra["import_report"] = WorkflowImportReport.objects.filter(
+                definition=definition).first()
         return super().change_view(request, object_id, form_url, extra)
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -109,8 +124,14 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         self._set_active(request, queryset, False)
 
     def _set_active(self, request, queryset, active):
+        switched = 0
         for definition in queryset:
-            definition_set_active(definition=definition, active=active,
-                                  actor=request.user.get_username())
-        self.message_user(request, f"{queryset.count()} definition(s) switched "
+            try:
+                definition_set_active(definition=definition, active=active,
+                                      actor=request.user.get_username())
+            except ValidationError as exc:
+                self.message_user(request, f"{definition}: {exc.messages[0]}", messages.ERROR)
+            else:
+                switched += 1
+        self.message_user(request, f"{switched} definition(s) switched "
                                    f"{'on' if active else 'off'}", messages.SUCCESS)

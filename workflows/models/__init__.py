@@ -1,5 +1,6 @@
 """Workflow tables: the event outbox, definitions and their immutable versions, instances,
-step runs, the per-event match record (what explain shows) and the staff audit log."""
+step runs, the per-event match record (what explain shows), the staff audit log and the
+report an import keeps with the definition it created."""
 
 from workflows.models.definitions import (
     ReentryPolicy,
@@ -7,6 +8,7 @@ from workflows.models.definitions import (
     WorkflowDefinitionVersion,
 )
 from workflows.models.events import MatchOutcome, WorkflowEvent, WorkflowEventMatch
+from workflows.models.imports import WorkflowImportReport
 from workflows.models.instances import (
     DUE_STATUSES,
     LIVE_STATUSES,
@@ -29,6 +31,7 @@ __all__ = [
     "WorkflowDefinitionVersion",
     "WorkflowEvent",
     "WorkflowEventMatch",
+    "WorkflowImportReport",
     "WorkflowInstance",
     "WorkflowStepRun",
 ]

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from workflows.models import WorkflowDefinition, WorkflowDefinitionVersion
-from workflows.validation import FIELDS, validate_definition
+from workflows.validation import FIELDS, check_complete, validate_definition
 
 
 @transaction.atomic
@@ -50,6 +50,10 @@ def definition_save(*, data: Mapping[str, Any], actor: str,
 
 def definition_set_active(*, definition: WorkflowDefinition, active: bool,
                           actor: str) -> None:
+    """Switch a definition on or off. Raises ``ValidationError`` when switching on a definition
+    that still holds placeholders (an import's unfinished parts)."""
+    if active:
+        check_complete(definition.content())
     WorkflowDefinition.objects.filter(pk=definition.pk).update(active=active, updated_by=actor)
 
 
