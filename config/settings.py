@@ -278,6 +278,11 @@ MESSAGING = {
     }.items() if text},
 }
 
+# --- Workflows ------------------------------------------------------------------------------
+# Networks the http_request step may reach although they are not public (loopback, private,
+# link-local, unique-local: refused by default), e.g. "10.20.0.0/16" for an internal CRM.
+WORKFLOW_HTTP_ALLOWED_NETWORKS = env.list("WORKFLOW_HTTP_ALLOWED_NETWORKS", default=[])
+
 # --- Logging ---------------------------------------------------------------------------------
 # One JSON object per line in production (LOG_FORMAT=plain for people), phone numbers and
 # credentials masked on every line (config/logs.py).
