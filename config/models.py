@@ -1,4 +1,5 @@
 from django.db import models
+from django_q.models import Task
 
 
 class Heartbeat(models.Model):
@@ -14,3 +15,14 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskRecord(Task):
+    """django-q2's record of a finished task (``django_q.Task``), here only to carry the
+    permission to queue a task again: resubmitting runs the task's function once more, so it
+    is a Manager's decision (``config/roles.py``), not something viewing the list allows."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        permissions = [("resubmit_task", "Can queue a finished task again")]

@@ -6,7 +6,8 @@ role is only a list of grants:
   works the free-text opt-out review queue, imports opt-out lists.
 - **Manager**: a Dispatcher who also runs the automation — workflow definitions and
   instances (retry, skip, cancel), ServiceTitan syncs and cursors, GHL pushes, stage and
-  employee mappings, webhook re-application, task schedules.
+  employee mappings, webhook re-application, task schedules, and queueing a finished task
+  again (``config.resubmit_task``).
 - Superusers have every permission.
 
 ``sync_roles`` is idempotent: the data migration runs it, and so does every ``migrate``
@@ -45,6 +46,7 @@ MANAGER = [
     Grant("ghl", ("change",), ("estimateopportunity", "employee", "webhookdelivery")),
     Grant("ghl", ("add", "change", "delete"), ("stagemapping",)),
     Grant("django_q", ("add", "change", "delete"), ("schedule",)),
+    Grant("config", ("resubmit",), ("taskrecord",)),
 ]
 
 ROLES: dict[str, list[Grant]] = {"Viewer": VIEWER, "Dispatcher": DISPATCHER, "Manager": MANAGER}

@@ -5,7 +5,9 @@ Each app may have a ``schedules.py`` with ``SCHEDULES = [ScheduleSpec(...), ...]
 name and deletes the project's schedules that are no longer declared; schedules someone made by
 hand in the admin (without the prefix) are left alone. A schedule that calls a vendor names its
 settings block (``vendor="GHL"``): while that vendor is turned off it is not declared, so
-``install_schedules`` removes it.
+``install_schedules`` removes it. A schedule's function must be a declared
+task (``config.taskqueue``), and its arguments are stored the way the admin's schedule form
+writes them, so an installed schedule saved unchanged in the admin stays the same.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import transaction
 from django_q.models import Schedule
 
 from config.discovery import app_modules
+from config.taskqueue import call_text, parse_call
 
 PREFIX = "perfectcatch:"
 
@@ -42,12 +45,15 @@ def declared_schedules() -> list[ScheduleSpec]:
 
 @transaction.atomic
 def install_schedules(specs: list[ScheduleSpec] | None = None) -> dict[str, list[str]]:
-    """Create, update or delete the project's schedules; returns the names per outcome."""
+    """Create, update or delete the project's schedules; returns the names per outcome.
+    Raises ``ValidationError`` (changing nothing) for a function that is not a declared task
+    or arguments it does not take."""
     specs = declared_schedules() if specs is None else specs
     outcome: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": [], "deleted": []}
     for spec in specs:
+        args, kwargs = call_text(*parse_call(spec.func, "", repr(spec.kwargs)))
         wanted = {"func": spec.func, "schedule_type": Schedule.MINUTES, "minutes": spec.minutes,
-                  "kwargs": spec.kwargs or "", "repeats": -1}
+                  "args": args or None, "kwargs": kwargs or None, "repeats": -1}
         current = Schedule.objects.filter(name=spec.full_name).first()
         if current is None:
             Schedule.objects.create(name=spec.full_name, **wanted)

@@ -212,8 +212,11 @@ RATELIMITS = {
     "webhook_twilio": env.str("RATELIMIT_WEBHOOK_TWILIO", default="120/m"),
     # GHL: every request per client address (GHL retries a 429, so nothing is lost)
     "webhook_ghl": env.str("RATELIMIT_WEBHOOK_GHL", default="1200/m"),
-    # per address and per username tried
+    # per address: every login attempt; per browser that signed in as the user: its failures
     "admin_login": env.str("RATELIMIT_ADMIN_LOGIN", default="10/5m"),
+    # per username: failed logins from browsers that never signed in as that user
+    # (config/logins.py; the user's own browsers are not locked out by them)
+    "admin_login_username": env.str("RATELIMIT_ADMIN_LOGIN_USERNAME", default="30/15m"),
     # per signed-in user (or address): every admin page
     "admin": env.str("RATELIMIT_ADMIN", default="600/m"),
     # per user: admin actions that call a vendor (sync now, push to GHL, …)
@@ -287,6 +290,11 @@ MESSAGING = {
         "help": env.str("SMS_REPLY_HELP", default=""),
     }.items() if text},
 }
+
+# --- Workflows ------------------------------------------------------------------------------
+# Networks the http_request step may reach although they are not public (loopback, private,
+# link-local, unique-local: refused by default), e.g. "10.20.0.0/16" for an internal CRM.
+WORKFLOW_HTTP_ALLOWED_NETWORKS = env.list("WORKFLOW_HTTP_ALLOWED_NETWORKS", default=[])
 
 # --- Logging ---------------------------------------------------------------------------------
 # One JSON object per line in production (LOG_FORMAT=plain for people), phone numbers and

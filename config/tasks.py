@@ -29,3 +29,7 @@ def heartbeat() -> str:
     """The django-q2 schedule: a worker of the cluster ran it."""
     beat(CLUSTER)
     return f"heartbeat at {timezone.now().isoformat()}"
+
+
+# What the task queue may run (config/taskqueue.py): schedules and resubmits pick from these.
+TASKS = (heartbeat, prune)

@@ -22,3 +22,7 @@ def mirror_sms_preference(phone: str, opted_out: bool) -> list[str]:
 def reconcile_sms_dnd() -> int:
     """What the preference hook may have missed (it is at-most-once)."""
     return dnd.reconcile()
+
+
+# What the task queue may run (config/taskqueue.py).
+TASKS = (sync_all, mirror_sms_preference, reconcile_sms_dnd)

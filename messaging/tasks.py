@@ -16,3 +16,7 @@ def send_due_messages() -> str:
     if outcome.resumed or outcome.given_up or outcome.unknown:
         log.info("deferred texts: %s", summary)
     return summary
+
+
+# What the task queue may run (config/taskqueue.py).
+TASKS = (send_due_messages,)

@@ -18,3 +18,7 @@ def sync_now(resources: list[str]) -> dict[str, str]:
 
 def _statuses(summary) -> dict[str, str]:
     return {outcome.resource: str(outcome.status) for outcome in summary.outcomes}
+
+
+# What the task queue may run (config/taskqueue.py).
+TASKS = (sync_incremental, sync_now)

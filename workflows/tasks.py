@@ -19,3 +19,7 @@ def tick() -> str:
     listeners: events and instances are claimed with row locks, so nothing is processed
     twice; a backlog left over is the next tick's (or the listener's)."""
     return f"drained: {Worker().drain(max_seconds=TICK_SECONDS)}"
+
+
+# What the task queue may run (config/taskqueue.py).
+TASKS = (tick,)

@@ -18,18 +18,28 @@ _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=
           "m": timedelta(minutes=1), "s": timedelta(seconds=1)}
 _DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# Longer than any wait, backoff or backtest window means something, and short enough that
+# adding it to now stays a date (a huge number of weeks overflows ``datetime``).
+MAX_DURATION = timedelta(days=3650)
 
 
 def parse_duration(text: object, where: str = "duration") -> timedelta:
-    """``"1d12h"`` → 36 hours. Raises ``ValidationError`` for anything else, or zero."""
+    """``"1d12h"`` → 36 hours. Raises ``ValidationError`` for anything else, for zero and for
+    more than ``MAX_DURATION``."""
     match = _DURATION.match(text) if isinstance(text, str) else None
     if not match or not any(match.groups()):
         raise ValidationError(f"{where}: {text!r} is not a duration; write e.g. 30s, 90m, "
                               f"2h, 2d, 1w or 1d12h")
-    total = sum((int(n) * unit for n, unit in zip(match.groups(), _UNITS.values(), strict=True)
-                 if n), timedelta())
+    try:
+        total = sum((int(n) * unit for n, unit in zip(match.groups(), _UNITS.values(),
+                                                       strict=True) if n), timedelta())
+    except OverflowError:
+        total = MAX_DURATION + timedelta(seconds=1)
     if not total:
         raise ValidationError(f"{where}: a duration must be longer than zero")
+    if total > MAX_DURATION:
+        raise ValidationError(f"{where}: {text[:20]!r} is too long; the longest is "
+                              f"{MAX_DURATION.days}d")
     return total
 
 

@@ -45,6 +45,8 @@ ACTIONS = {  # changelist: actions that call services
     "/admin/messaging/optoutreview/": {"confirm_selected", "opt_in_selected"},
     "/admin/ghl/estimatetopush/": {"push_to_ghl"},
     "/admin/ghl/webhookdelivery/": {"apply_again"},
+    "/admin/django_q/failure/": {"queue_again"},
+    "/admin/django_q/success/": {"queue_again"},
 }
 OFFERED = {
     "Viewer": set(),
@@ -71,6 +73,20 @@ def offered_actions(client, path: str) -> set[str]:
 
 def test_the_migration_made_the_three_roles():
     assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES)
+
+
+def test_every_migrate_brings_the_roles_up_to_date():
+    from django.core.management.sql import emit_post_migrate_signal
+
+    manager = Group.objects.get(name="Manager")
+    manager.permissions.clear()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert manager.permissions.filter(codename="resubmit_task").exists()
+
+
+def test_only_managers_may_queue_a_finished_task_again():
+    holders = Group.objects.filter(permissions__codename="resubmit_task")
+    assert list(holders.values_list("name", flat=True)) == ["Manager"]
 
 
 def test_sync_roles_is_idempotent():

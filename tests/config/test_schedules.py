@@ -6,7 +6,7 @@ from config.schedules import PREFIX, ScheduleSpec, declared_schedules, install_s
 
 pytestmark = pytest.mark.django_db
 
-SYNC = ScheduleSpec("demo-sync", "servicetitan.tasks.sync_all", minutes=5)
+SYNC = ScheduleSpec("demo-sync", "servicetitan.tasks.sync_incremental", minutes=5)
 
 
 def test_it_creates_declared_schedules_once():

@@ -20,6 +20,12 @@ def test_anything_else_is_refused_with_the_syntax_in_the_message(text):
         parse_duration(text)
 
 
+@pytest.mark.parametrize("text", ["99999999w", "9" * 30 + "s", "3651d"])
+def test_a_duration_past_ten_years_is_refused_as_too_long_not_overflowed(text):
+    with pytest.raises(ValidationError, match="is too long; the longest is 3650d"):
+        parse_duration(text)
+
+
 def test_next_time_of_day_is_today_when_still_ahead_in_business_time(settings):
     settings.BUSINESS_TIME_ZONE = "America/New_York"
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 07:00 in New York

@@ -83,7 +83,8 @@ class InstanceRun:
                          step_type=step["type"] if step else "?", attempt=instance.attempts + 1,
                          status=StepRunStatus.RUNNING, worker=self.worker, started_at=now,
                          idempotency_key=idempotency_key(instance, instance.current_step),
-                         input=step or {})
+                         input=step_type.recorded_input(step) if step and step_type
+                         else step or {})
         if step_type is not None and step_type.side_effects:
             self.new_rows.append(row)
             self._flush([self])

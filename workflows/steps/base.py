@@ -80,6 +80,11 @@ class StepType:
     def run(self, run: StepRun) -> StepOutcome:
         raise NotImplementedError
 
+    def recorded_input(self, step: Mapping[str, Any]) -> Mapping[str, Any]:
+        """What the step run records as its input: the step's definition, less anything a
+        Viewer must not read there (a step that sends credentials redacts them)."""
+        return step
+
 
 REGISTRY: dict[str, StepType] = {}
 

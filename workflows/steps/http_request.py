@@ -8,8 +8,13 @@
 
 Every text inside ``url``, ``headers`` and ``body`` is a template rendered against the
 instance context. The request carries ``Idempotency-Key: <the step's key>``. 5xx, 408, 429
-and connection errors are retried with backoff; other 4xx fail the instance. The output holds
-the status and the (parsed) response body, for later steps as ``steps.<id>.response``.
+and connection errors are retried with backoff; other 4xx fail the instance, and so does a
+host that resolves to a non-public address (``workflows.http``). The output holds the status
+and the (parsed) response body, for later steps as ``steps.<id>.response``.
+
+Credentials never reach what Viewers can read: the step run records the step with credential
+headers, URL user/password and credential-like query values redacted, and credential-like
+fields of the response body are redacted before they become output and context.
 """
 
 from __future__ import annotations
@@ -58,3 +63,9 @@ class HttpRequestStep(StepType):
                                                        run.context).items()},
             idempotency_key=run.idempotency_key, timeout=run.step.get("timeout", 10))
         return StepOutcome(output={"status": response.status, "response": response.body})
+
+    def recorded_input(self, step: Mapping[str, Any]) -> Mapping[str, Any]:
+        recorded = {**step, "url": http.redact_url(step.get("url", ""))}
+        if "headers" in step:
+            recorded["headers"] = http.redact_headers(step["headers"])
+        return recorded
