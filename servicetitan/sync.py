@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # List resources are re-read from a little before the newest modifiedOn seen: a change saved
 # on ServiceTitan's side just before that instant may only become visible after it.
 LIST_OVERLAP = timedelta(minutes=2)
-MAX_REJECTIONS_KEPT = 200
+MAX_REJECTIONS_KEPT = MAX_WARNINGS_KEPT = 200
 Progress = Callable[[SyncLog], None]
 ClientFactory = Callable[[], ServiceTitanClient]
 
@@ -222,9 +222,13 @@ def _save_progress(state: SyncState, entry: SyncLog, result: PageResult,
     entry.rejected += len(result.rejected)
     room = MAX_REJECTIONS_KEPT - len(entry.rejected_records)
     entry.rejected_records += result.rejected[:max(0, room)]
+    entry.warnings += len(result.warnings)
+    room = MAX_WARNINGS_KEPT - len(entry.warning_samples)
+    entry.warning_samples += result.warnings[:max(0, room)]
     entry.requests, entry.retries = client.requests, client.retries
     entry.save(update_fields=["pages", "fetched", "created", "updated", "unchanged",
-                              "rejected", "rejected_records", "requests", "retries"])
+                              "rejected", "rejected_records", "warnings", "warning_samples",
+                              "requests", "retries"])
 
 
 def _finish(state: SyncState, entry: SyncLog, client: ServiceTitanClient, status: str,
@@ -238,6 +242,6 @@ def _finish(state: SyncState, entry: SyncLog, client: ServiceTitanClient, status
     if status != SyncLog.Status.FAILED:
         state.last_success_at = now
     state.save(update_fields=["last_status", "last_success_at"])
-    log.info("ServiceTitan %s: %s — %d fetched, %d created, %d updated, %d rejected in %.1fs",
-             entry.resource, status, entry.fetched, entry.created, entry.updated,
-             entry.rejected, seconds)
+    log.info("ServiceTitan %s: %s — %d fetched, %d created, %d updated, %d rejected, "
+             "%d values not fitting their column in %.1fs", entry.resource, status,
+             entry.fetched, entry.created, entry.updated, entry.rejected, entry.warnings, seconds)

@@ -211,17 +211,32 @@ def test_a_new_record_that_is_already_completed_emits_its_milestone(st, run_sync
                                        ("job.completed", new["id"])])
 
 
-def test_a_malformed_record_is_set_aside_with_its_reason_while_its_page_lands(st, run_sync):
+def test_a_record_without_a_usable_id_is_set_aside_with_its_reason_while_its_page_lands(
+        st, run_sync):
+    bad = first(st, "customers")
+    st.replace("customers", bad["id"], {**bad, "id": "C-17"})
+
+    summary = run_sync("customers")
+
+    log = summary.outcomes[0].log
+    assert log.status == SyncLog.Status.PARTIAL and not summary.ok
+    assert log.rejected_records == [{"id": "C-17", "error": "id: 'C-17' is not an id"}]
+    assert set(mirror_raw("customers")) == set(source_records(st, "customers")) - {bad["id"]}
+
+
+def test_a_value_that_does_not_fit_its_column_is_null_and_the_record_lands(st, run_sync):
     bad = first(st, "customers")
     st.replace("customers", bad["id"], {**bad, "createdOn": "not a date"})
 
     summary = run_sync("customers")
 
     log = summary.outcomes[0].log
-    assert log.status == SyncLog.Status.PARTIAL and not summary.ok
-    assert log.rejected_records == [
-        {"id": bad["id"], "error": "createdOn: 'not a date' is not a date-time"}]
-    assert set(mirror_raw("customers")) == set(source_records(st, "customers")) - {bad["id"]}
+    assert log.status == SyncLog.Status.SUCCESS and summary.ok and log.rejected == 0
+    assert (log.warnings, log.warning_samples) == (1, [
+        {"id": bad["id"],
+         "warning": "createdOn: 'not a date' is not a date-time; stored as NULL"}])
+    assert Customer.objects.get(id=bad["id"]).created_on is None
+    assert_exact_copy(st, ["customers"])
 
 
 def test_a_record_that_is_not_an_object_is_rejected_by_position(st, run_sync):
@@ -234,13 +249,17 @@ def test_a_record_that_is_not_an_object_is_rejected_by_position(st, run_sync):
     assert "not a JSON object" in log.rejected_records[0]["error"]
 
 
-def test_a_fixed_record_lands_on_a_later_run(st, run_sync):
+def test_a_value_fixed_later_fills_its_column_on_a_later_run(st, run_sync):
     bad = first(st, "customers")
     st.replace("customers", bad["id"], {**bad, "balance": "lots"})
     run_sync("customers")
+    assert Customer.objects.get(id=bad["id"]).balance is None
     st.replace("customers", bad["id"], {**bad, "modifiedOn": st.now()})
 
-    assert run_sync("customers").ok
+    log = run_sync("customers").outcomes[0].log
+
+    assert (log.updated, log.warnings) == (1, 0)
+    assert Customer.objects.get(id=bad["id"]).balance == Decimal(str(bad["balance"]))
     assert_exact_copy(st, ["customers"])
 
 
