@@ -181,7 +181,10 @@ def _feed(resource: Resource, state: SyncState, client: ServiceTitanClient, *, f
 
     Export: from the saved ``continueFrom`` token, which every page replaces. List: pages
     modified since the saved watermark (less an overlap); the watermark becomes the newest
-    ``modifiedOn`` seen once the last page is stored, so an interrupted walk starts over."""
+    ``modifiedOn`` seen once the last page is stored, so an interrupted walk starts over.
+    The watermark never passes the moment the walk started: one record dated in the future
+    would otherwise hide every later change until that date. A saved watermark already in
+    the future (from before this rule) is not trusted: the list is read from the beginning."""
     endpoint = resource.endpoint(client.config.tenant_id)
     if resource.cursor == EXPORT:
         start = None if full else state.cursor or None
@@ -190,7 +193,10 @@ def _feed(resource: Resource, state: SyncState, client: ServiceTitanClient, *, f
             state.cursor = page.continue_from or ""
 
         return client.export_pages(endpoint, start, resource.params), advance_token
+    started = timezone.now()
     watermark = None if full or not state.cursor else parse_time(state.cursor)
+    if watermark is not None and watermark > started:
+        watermark = None
     since = {} if watermark is None else {
         "modifiedOnOrAfter": (watermark - LIST_OVERLAP).isoformat()}
     newest = [watermark]
@@ -198,7 +204,7 @@ def _feed(resource: Resource, state: SyncState, client: ServiceTitanClient, *, f
     def advance_watermark(page: Page, result: PageResult) -> None:
         newest[0] = _newest(newest[0], result.latest_modified)
         if not page.has_more and newest[0] is not None:
-            state.cursor = newest[0].isoformat()
+            state.cursor = min(newest[0], started).isoformat()
 
     return client.list_pages(endpoint, {**resource.params, **since}), advance_watermark
 

@@ -4,7 +4,9 @@ incremental run picks up, and which events announce it."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from servicetitan.convert import parse_time
 from servicetitan.models import Customer, EstimateItem, Invoice, Job, JobType, SyncLog, SyncState
 from servicetitan.resources import RESOURCES
 from tests.servicetitan.conftest import (
@@ -16,6 +18,7 @@ from tests.servicetitan.conftest import (
 from workflows.models import WorkflowEvent
 
 pytestmark = pytest.mark.django_db
+FUTURE = "2099-01-01T00:00:00Z"
 
 
 def events() -> list[tuple[str, int]]:
@@ -310,6 +313,30 @@ def test_a_list_resource_asks_only_for_what_changed_since_its_watermark(st, run_
         ("job_type.updated", job_type["id"])]
     assert JobType.objects.get(id=job_type["id"]).name == "Heat Pump Tune-Up"
     assert SyncState.objects.get(resource="job_types").cursor > watermark
+
+
+def test_a_list_record_dated_in_the_future_does_not_hide_later_changes(st, run_sync):
+    ahead, changed = list(source_records(st, "job_types").values())[:2]
+    st.update("job_types", ahead["id"], {"name": "Ahead", "modifiedOn": FUTURE})
+    run_sync("job_types")
+    assert parse_time(SyncState.objects.get(resource="job_types").cursor) <= timezone.now()
+    st.update("job_types", changed["id"], {"name": "Heat Pump Tune-Up"})
+
+    run_sync("job_types")
+
+    assert JobType.objects.get(id=changed["id"]).name == "Heat Pump Tune-Up"
+
+
+def test_a_list_watermark_saved_in_the_future_is_not_trusted(st, run_sync):
+    run_sync("job_types")
+    SyncState.objects.filter(resource="job_types").update(cursor=FUTURE)
+    changed = first(st, "job_types")
+    st.update("job_types", changed["id"], {"name": "Heat Pump Tune-Up"})
+
+    run_sync("job_types")
+
+    assert JobType.objects.get(id=changed["id"]).name == "Heat Pump Tune-Up"
+    assert parse_time(SyncState.objects.get(resource="job_types").cursor) <= timezone.now()
 
 
 def test_the_cursor_advances_with_every_page(st, run_sync):
