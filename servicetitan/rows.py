@@ -118,7 +118,7 @@ class Shape:
             values[name] = compute(values)
         marker = repr((values["active"], sorted(extra.items()) if extra else None))
         return Row(record_id, values, record, data.decode(), digest(data, marker.encode()),
-                   tuple(warnings))
+                   tuple(warnings) if warnings else ())
 
 
 def encode(record: Any) -> bytes:

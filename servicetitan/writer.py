@@ -79,12 +79,12 @@ def _parse(resource: Resource, records: list[Any]) -> _Parsed:
             continue
         rows.pop(row.id, None)  # re-inserted so the page order follows the last copy
         rows[row.id] = row
-        children.pop(row.id, None)
-        notes.pop(row.id, None)
-        if resource.embedded is not None:
+        if resource.embedded is not None:  # the last copy's children and notes win
             kids, notes[row.id] = _embedded_rows(resource.embedded, row, rejected)
             if kids is not None:
                 children[row.id] = kids
+            else:
+                children.pop(row.id, None)
     warnings = [{"id": row.id, "warning": text} for row in rows.values() for text in row.warnings]
     warnings += [note for found in notes.values() for note in found]
     return _Parsed(list(rows.values()), children, rejected, warnings)
@@ -111,7 +111,9 @@ def _embedded_rows(embedded: Embedded, parent: Row, rejected: list[dict[str, Any
             rejected.append({"id": parent.id, "error": f"{where}: {error}"})
             continue
         kids.append(kid)
-        warnings += [{"id": parent.id, "warning": f"{where}.{text}"} for text in kid.warnings]
+        if kid.warnings:
+            warnings += [{"id": parent.id, "warning": f"{where}.{text}"}
+                         for text in kid.warnings]
     return kids, warnings
 
 
