@@ -33,7 +33,8 @@ def sandbox_counts(sandbox_url: str) -> dict[str, int]:
 def empty_mirror() -> None:
     """Empty tables, cursors back to "never synced" (so the next run is a backfill)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(MIRRORS)}, workflow_events")
+        # CASCADE: the engine's tables that reference events (workflow_event_matches).
+        cursor.execute(f"TRUNCATE {', '.join(MIRRORS)}, workflow_events CASCADE")
     SyncState.objects.update(cursor="", pages=0, records=0, last_success_at=None)
 
 
