@@ -20,6 +20,7 @@ from typing import Any
 from django.db import models
 
 BIGINT_MAX = 2**63 - 1
+SHOWN = 60  # characters of an unfit value a warning shows
 
 
 class RecordError(ValueError):
@@ -28,7 +29,12 @@ class RecordError(ValueError):
 
 
 class UnfitValue(ValueError):
-    """A value that does not fit its typed column; the message says why."""
+    """A value that does not fit its typed column; the message shows it (cut short: the sync
+    log keeps samples) and says why."""
+
+    def __init__(self, value: Any, why: str) -> None:
+        shown = repr(value)
+        super().__init__(f"{shown if len(shown) <= SHOWN else shown[:SHOWN] + '…'} {why}")
 
 
 @dataclass(frozen=True)
@@ -92,11 +98,11 @@ def dig(record: dict, keys: tuple[str, ...]) -> Any:
 def parse_time(value: Any) -> datetime:
     """An ISO 8601 date or date-time; ServiceTitan sends UTC, so a bare one is taken as UTC."""
     if not isinstance(value, str):
-        raise UnfitValue(f"{value!r} is not a date-time")
+        raise UnfitValue(value, "is not a date-time")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise UnfitValue(f"{value!r} is not a date-time") from None
+        raise UnfitValue(value, "is not a date-time") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -105,7 +111,7 @@ def parse_id(value: Any) -> int:
     if type(value) is str and value.isdigit():
         value = int(value)
     if type(value) is not int or not 0 <= value <= BIGINT_MAX:
-        raise UnfitValue(f"{value!r} is not an id")
+        raise UnfitValue(value, "is not an id")
     return value
 
 
@@ -113,36 +119,36 @@ def parse_int(value: Any) -> int:
     if type(value) is float and value.is_integer():
         value = int(value)
     if type(value) is not int or abs(value) > 2**31 - 1:
-        raise UnfitValue(f"{value!r} is not a whole number")
+        raise UnfitValue(value, "is not a whole number")
     return value
 
 
 def parse_decimal(value: Any, places: int, digits: int) -> Decimal:
     if type(value) not in (int, float, str):
-        raise UnfitValue(f"{value!r} is not a number")
+        raise UnfitValue(value, "is not a number")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise UnfitValue(f"{value!r} is not a number") from None
+        raise UnfitValue(value, "is not a number") from None
     if not number.is_finite():
-        raise UnfitValue(f"{value!r} is not a number")
+        raise UnfitValue(value, "is not a number")
     # Round as PostgreSQL's numeric(p, s) does, so what we compare is what is stored.
     number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if number.adjusted() >= digits - places:
-        raise UnfitValue(f"{value!r} is too large")
+        raise UnfitValue(value, "is too large")
     return number
 
 
 def parse_flag(value: Any) -> bool:
     if type(value) is not bool:
-        raise UnfitValue(f"{value!r} is not true or false")
+        raise UnfitValue(value, "is not true or false")
     return value
 
 
 def parse_text(value: Any, length: int | None) -> str:
     if type(value) is not str:
         if type(value) not in (int, float):
-            raise UnfitValue(f"{value!r} is not text")
+            raise UnfitValue(value, "is not text")
         value = str(value)
     # The typed column is a convenience for lookups; the full text stays in ``raw``.
     return value[:length] if length else value

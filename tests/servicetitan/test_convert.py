@@ -136,3 +136,8 @@ def test_a_missing_nullable_value_is_null():
 def test_the_decimal_places_come_from_the_model_field():
     parse = parser_for(money("balance"), Customer._meta.get_field("balance"))
     assert parse("12.345") == Decimal("12.35")
+
+
+def test_an_unfit_value_is_shown_cut_short():
+    with pytest.raises(UnfitValue, match=r"^'x{59}… is not a number$"):
+        parse_decimal("x" * 500, 2, 14)
