@@ -4,6 +4,10 @@ Every row keeps the record exactly as received in ``raw`` and a few typed column
 logic, the admin and reports use. References to other ServiceTitan records are plain id columns
 without constraints: ServiceTitan is the source of truth and records arrive in any order.
 Rows are written only by the sync service (bulk upserts); nothing else saves them.
+
+No record with an id is ever dropped, so every typed column can take an empty value: a money,
+time or reference column is NULL when the record has no value that fits it (references the
+spec marks required included), a text column "" (``raw`` keeps what was sent).
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ class Customer(AddressMixin, STRecord):
 
 
 class CustomerContact(STRecord):
-    customer_id = models.BigIntegerField(db_index=True)
+    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     type = models.CharField(max_length=40)
     value = models.CharField(max_length=255, db_index=True)
     memo = models.TextField(blank=True, default="")
@@ -70,7 +74,7 @@ class CustomerContact(STRecord):
 
 
 class Location(AddressMixin, STRecord):
-    customer_id = models.BigIntegerField(db_index=True)
+    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     name = models.CharField(max_length=255)
     zone_id = models.BigIntegerField(null=True, blank=True)
     merged_to_id = models.BigIntegerField(null=True, blank=True)
@@ -81,7 +85,7 @@ class Location(AddressMixin, STRecord):
 
 class Job(STRecord):
     job_number = models.CharField(max_length=40, db_index=True)
-    customer_id = models.BigIntegerField(db_index=True)
+    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     location_id = models.BigIntegerField(null=True, blank=True)
     project_id = models.BigIntegerField(null=True, blank=True)
     job_status = models.CharField(max_length=40, db_index=True)
@@ -102,7 +106,7 @@ class Job(STRecord):
 
 
 class Appointment(STRecord):
-    job_id = models.BigIntegerField(db_index=True)
+    job_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     appointment_number = models.CharField(max_length=40, blank=True, default="")
     start = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -117,9 +121,9 @@ class Appointment(STRecord):
 
 
 class AppointmentAssignment(STRecord):
-    appointment_id = models.BigIntegerField(db_index=True)
+    appointment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     job_id = models.BigIntegerField(null=True, blank=True)
-    technician_id = models.BigIntegerField(db_index=True)
+    technician_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     technician_name = models.CharField(max_length=255, blank=True, default="")
     status = models.CharField(max_length=40, blank=True, default="")
     assigned_on = models.DateTimeField(null=True, blank=True)
@@ -241,7 +245,7 @@ class Invoice(STRecord):
 
 
 class InvoiceItem(STRecord):
-    invoice_id = models.BigIntegerField(db_index=True)
+    invoice_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     sku_id = models.BigIntegerField(null=True, blank=True)
     sku_name = models.CharField(max_length=255, blank=True, default="")
     description = models.TextField(blank=True, default="")
@@ -284,7 +288,7 @@ class InstalledEquipment(STRecord):
 
 
 class Membership(STRecord):
-    customer_id = models.BigIntegerField(db_index=True)
+    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     location_id = models.BigIntegerField(null=True, blank=True)
     membership_type_id = models.BigIntegerField(null=True, blank=True)
     business_unit_id = models.BigIntegerField(null=True, blank=True)
@@ -366,12 +370,18 @@ class SyncLog(models.Model):
     updated = models.IntegerField(default=0)
     unchanged = models.IntegerField(default=0)
     rejected = models.IntegerField(default=0)
+    warnings = models.IntegerField(
+        default=0, help_text="values that did not fit their typed column (stored as NULL or the "
+                             "column's fallback; the record itself was stored)")
     requests = models.IntegerField(default=0)
     retries = models.IntegerField(default=0)
     duration = models.FloatField(null=True, blank=True, help_text="seconds")
     error = models.TextField(blank=True, default="")
     rejected_records = models.JSONField(
         default=list, blank=True, help_text="[{id, error}] of records set aside (the first 200)")
+    warning_samples = models.JSONField(
+        default=list, blank=True, help_text="[{id, warning}] of values that did not fit their "
+                                            "column (the first 200)")
 
     class Meta:
         db_table = "st_sync_log"

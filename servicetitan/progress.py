@@ -13,7 +13,7 @@ from servicetitan.models import SyncLog
 from servicetitan.sync import RunSummary
 
 HEADER = (f"{'resource':<24} {'status':<8} {'pages':>6} {'records':>9} {'created':>8} "
-          f"{'updated':>8} {'rejected':>8} {'rate/s':>8} {'seconds':>8}")
+          f"{'updated':>8} {'rejected':>8} {'warnings':>8} {'rate/s':>8} {'seconds':>8}")
 
 
 class ProgressDisplay:
@@ -55,8 +55,8 @@ class ProgressDisplay:
 def line(entry: SyncLog, seconds: float) -> str:
     rate = entry.fetched / seconds if seconds > 0 else 0.0
     return (f"{entry.resource:<24} {entry.status:<8} {entry.pages:>6} {entry.fetched:>9,} "
-            f"{entry.created:>8,} {entry.updated:>8,} {entry.rejected:>8,} {rate:>8,.0f} "
-            f"{seconds:>8.1f}")
+            f"{entry.created:>8,} {entry.updated:>8,} {entry.rejected:>8,} {entry.warnings:>8,} "
+            f"{rate:>8,.0f} {seconds:>8.1f}")
 
 
 def summary_table(summary: RunSummary) -> str:

@@ -60,10 +60,11 @@ def _address() -> dict:
 
 
 def _estimate_total(row: dict[str, Any]) -> Decimal | None:
-    """ServiceTitan's estimate total is subtotal + tax."""
-    if row["subtotal"] is None:
+    """ServiceTitan's estimate total is subtotal + tax; unknown when either is (the spec
+    requires both: a tax that is not a number must not make a total without it)."""
+    if row["subtotal"] is None or row["tax"] is None:
         return None
-    return row["subtotal"] + (row["tax"] or Decimal(0))
+    return row["subtotal"] + row["tax"]
 
 
 def _paid(row: dict[str, Any]) -> bool:
@@ -88,14 +89,16 @@ ESTIMATE_ITEM = Shape("estimate_item", m.EstimateItem, {
 RESOURCES: tuple[Resource, ...] = (
     Resource("customers", "crm", "export/customers", EXPORT, Shape("customer", m.Customer, {
         "name": text("name"), "type": text("type"), **_address(), "balance": money("balance"),
-        "do_not_mail": flag("doNotMail"), "do_not_service": flag("doNotService"),
+        # Exclusions: a value that is not true or false counts as set (the cautious side).
+        "do_not_mail": flag("doNotMail", unfit=True),
+        "do_not_service": flag("doNotService", unfit=True),
         "merged_to_id": ref("mergedToId"),
     }), cost=2),
     Resource("customer_contacts", "crm", "export/customers/contacts", EXPORT,
              Shape("customer_contact", m.CustomerContact, {
                  "customer_id": ref("customerId"), "type": text("type"),
                  "value": text("value"), "memo": text("memo"),
-                 "do_not_text": flag("phoneSettings.doNotText"),
+                 "do_not_text": flag("phoneSettings.doNotText", unfit=True),
              }, computed={"phone_e164": lambda row: phone_key_or_none(row["value"])}),
              cost=2),
     Resource("locations", "crm", "export/locations", EXPORT, Shape("location", m.Location, {

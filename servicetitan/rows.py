@@ -3,7 +3,9 @@
 ``Shape`` says how records of one kind become rows: the table (model), the typed columns and
 where each comes from, which column is the status, and which milestones (``job.completed``)
 the change events announce. ``Shape.row(record)`` gives a ``Row``: the typed values, the raw
-JSON text to store and a content digest that tells an unchanged re-delivery from a change.
+JSON text to store, a content digest that tells an unchanged re-delivery from a change, and
+the warnings about values that did not fit their columns (stored as NULL or the column's
+fallback instead; the record is stored whole all the same).
 """
 
 from __future__ import annotations
@@ -18,13 +20,25 @@ from typing import Any
 import orjson
 from django.db import models
 
-from servicetitan.convert import Parser, RecordError, Source, dig, flag, parser_for, when
+from servicetitan.convert import (
+    Parser,
+    RecordError,
+    Source,
+    UnfitValue,
+    dig,
+    fallback_for,
+    flag,
+    parser_for,
+    when,
+)
 
 # Every mirror row has these, from the same record fields.
 COMMON = {"active": flag("active"), "created_on": when("createdOn"),
           "modified_on": when("modifiedOn")}
 # A NUL escape not itself escaped: PostgreSQL cannot store U+0000 in jsonb or text.
 _NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+NUL_WARNING = ("the record holds NUL characters, which PostgreSQL cannot store: they are "
+               "stored as U+FFFD")
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,7 @@ class Row:
     raw: Any                 # the record as received
     raw_json: str            # ... as JSON text, for the raw column
     digest: int              # content digest (signed 64 bits), stored in content_hash
+    warnings: tuple[str, ...] = ()  # values that did not fit their columns, and what was stored
 
 
 @dataclass
@@ -52,12 +67,14 @@ class Shape:
     status: str | None = None                    # the column whose changes are status changes
     milestones: tuple[Milestone, ...] = ()
     computed: dict[str, Callable[[dict[str, Any]], Any]] = field(default_factory=dict)
-    parsers: list[tuple[str, tuple[str, ...], Parser]] = field(init=False, repr=False)
+    # (column, keys of its source, parser, what it holds when the value does not fit)
+    parsers: list[tuple[str, tuple[str, ...], Parser, Any]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         sources = {**COMMON, **self.columns}
         opts = self.model._meta
-        self.parsers = [(name, source.keys, parser_for(source, opts.get_field(name)))
+        self.parsers = [(name, source.keys, parser_for(source, opts.get_field(name)),
+                         fallback_for(source, opts.get_field(name)))
                         for name, source in sources.items()]
         if self.status is not None:
             assert self.status in sources, f"{self.entity}: unknown status column"
@@ -69,44 +86,55 @@ class Shape:
     @property
     def column_names(self) -> list[str]:
         """The typed columns, id first (the order of ``Row.values``)."""
-        return ["id", *(name for name, _, _ in self.parsers), *self.computed]
+        return ["id", *(name for name, _, _, _ in self.parsers), *self.computed]
 
     def row(self, record: Any, extra: dict[str, Any] | None = None) -> Row:
         """The row for ``record``; ``extra`` gives the values of columns the record itself
-        lacks (an embedded item's parent id). Raises ``RecordError`` naming the field that
-        cannot be stored."""
+        lacks (an embedded item's parent id). Raises ``RecordError`` only for a record that
+        cannot be stored at all (not an object, no usable id). A value that does not fit its
+        column leaves the column's fallback and a warning naming the field."""
         if not isinstance(record, dict):
             raise RecordError(f"the record is not a JSON object: {_short(record)}")
         record_id = record.get("id")
         if type(record_id) is not int or not 0 < record_id < 2**63:
             raise RecordError(f"id: {_short(record_id)} is not an id")
+        data = encode(record)
+        warnings = []
+        if b"\\u0000" in data and _NUL.search(data):
+            data, record = without_nul(data)
+            warnings.append(NUL_WARNING)
         values: dict[str, Any] = {"id": record_id}
-        for name, keys, parse in self.parsers:
+        for name, keys, parse, fallback in self.parsers:
             if extra and name in extra:
                 values[name] = extra[name]
                 continue
+            value = record.get(keys[0]) if len(keys) == 1 else dig(record, keys)
             try:
-                value = record.get(keys[0]) if len(keys) == 1 else dig(record, keys)
                 values[name] = parse(value)
-            except RecordError as error:
-                raise RecordError(f"{'.'.join(keys)}: {error}") from None
+            except UnfitValue as error:
+                values[name] = fallback
+                warnings.append(f"{'.'.join(keys)}: {error}; stored as {_shown(fallback)}")
         for name, compute in self.computed.items():
             values[name] = compute(values)
-        data = encode(record)
         marker = repr((values["active"], sorted(extra.items()) if extra else None))
-        return Row(record_id, values, record, data.decode(), digest(data, marker.encode()))
+        return Row(record_id, values, record, data.decode(), digest(data, marker.encode()),
+                   tuple(warnings) if warnings else ())
 
 
 def encode(record: Any) -> bytes:
-    """Canonical JSON (sorted keys), refusing what PostgreSQL cannot store."""
+    """Canonical JSON (sorted keys)."""
     try:
-        data = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # an integer beyond 64 bits: orjson refuses it, json keeps it exact
-        data = json.dumps(record, sort_keys=True, ensure_ascii=False,
+        return json.dumps(record, sort_keys=True, ensure_ascii=False,
                           separators=(",", ":")).encode()
-    if b"\\u0000" in data and _NUL.search(data):
-        raise RecordError("the record contains a NUL character, which cannot be stored")
-    return data
+
+
+def without_nul(data: bytes) -> tuple[bytes, Any]:
+    """``data`` with every NUL escape replaced by U+FFFD (PostgreSQL can store neither
+    U+0000 in jsonb nor in text), and the record it now encodes."""
+    data = _NUL.sub(lambda found: found[0][:-6] + rb"\ufffd", data)
+    return data, json.loads(data)  # json, not orjson: it keeps integers beyond 64 bits
 
 
 def digest(*parts: bytes) -> int:
@@ -121,6 +149,15 @@ def digest(*parts: bytes) -> int:
 def record_id_of(record: Any) -> Any:
     """The id a rejected record claims, for the sync log (anything JSON can hold)."""
     return record.get("id") if isinstance(record, dict) else None
+
+
+def _shown(value: Any) -> str:
+    """A column value as a warning names it."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "empty text" if value == "" else repr(value)
 
 
 def _short(value: Any, limit: int = 80) -> str:

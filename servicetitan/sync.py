@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # List resources are re-read from a little before the newest modifiedOn seen: a change saved
 # on ServiceTitan's side just before that instant may only become visible after it.
 LIST_OVERLAP = timedelta(minutes=2)
-MAX_REJECTIONS_KEPT = 200
+MAX_REJECTIONS_KEPT = MAX_WARNINGS_KEPT = 200
 Progress = Callable[[SyncLog], None]
 ClientFactory = Callable[[], ServiceTitanClient]
 
@@ -181,7 +181,10 @@ def _feed(resource: Resource, state: SyncState, client: ServiceTitanClient, *, f
 
     Export: from the saved ``continueFrom`` token, which every page replaces. List: pages
     modified since the saved watermark (less an overlap); the watermark becomes the newest
-    ``modifiedOn`` seen once the last page is stored, so an interrupted walk starts over."""
+    ``modifiedOn`` seen once the last page is stored, so an interrupted walk starts over.
+    The watermark never passes the moment the walk started: one record dated in the future
+    would otherwise hide every later change until that date. A saved watermark already in
+    the future (from before this rule) is not trusted: the list is read from the beginning."""
     endpoint = resource.endpoint(client.config.tenant_id)
     if resource.cursor == EXPORT:
         start = None if full else state.cursor or None
@@ -190,7 +193,10 @@ def _feed(resource: Resource, state: SyncState, client: ServiceTitanClient, *, f
             state.cursor = page.continue_from or ""
 
         return client.export_pages(endpoint, start, resource.params), advance_token
+    started = timezone.now()
     watermark = None if full or not state.cursor else parse_time(state.cursor)
+    if watermark is not None and watermark > started:
+        watermark = None
     since = {} if watermark is None else {
         "modifiedOnOrAfter": (watermark - LIST_OVERLAP).isoformat()}
     newest = [watermark]
@@ -198,7 +204,7 @@ def _feed(resource: Resource, state: SyncState, client: ServiceTitanClient, *, f
     def advance_watermark(page: Page, result: PageResult) -> None:
         newest[0] = _newest(newest[0], result.latest_modified)
         if not page.has_more and newest[0] is not None:
-            state.cursor = newest[0].isoformat()
+            state.cursor = min(newest[0], started).isoformat()
 
     return client.list_pages(endpoint, {**resource.params, **since}), advance_watermark
 
@@ -222,9 +228,13 @@ def _save_progress(state: SyncState, entry: SyncLog, result: PageResult,
     entry.rejected += len(result.rejected)
     room = MAX_REJECTIONS_KEPT - len(entry.rejected_records)
     entry.rejected_records += result.rejected[:max(0, room)]
+    entry.warnings += len(result.warnings)
+    room = MAX_WARNINGS_KEPT - len(entry.warning_samples)
+    entry.warning_samples += result.warnings[:max(0, room)]
     entry.requests, entry.retries = client.requests, client.retries
     entry.save(update_fields=["pages", "fetched", "created", "updated", "unchanged",
-                              "rejected", "rejected_records", "requests", "retries"])
+                              "rejected", "rejected_records", "warnings", "warning_samples",
+                              "requests", "retries"])
 
 
 def _finish(state: SyncState, entry: SyncLog, client: ServiceTitanClient, status: str,
@@ -238,6 +248,6 @@ def _finish(state: SyncState, entry: SyncLog, client: ServiceTitanClient, status
     if status != SyncLog.Status.FAILED:
         state.last_success_at = now
     state.save(update_fields=["last_status", "last_success_at"])
-    log.info("ServiceTitan %s: %s — %d fetched, %d created, %d updated, %d rejected in %.1fs",
-             entry.resource, status, entry.fetched, entry.created, entry.updated,
-             entry.rejected, seconds)
+    log.info("ServiceTitan %s: %s — %d fetched, %d created, %d updated, %d rejected, "
+             "%d values not fitting their column in %.1fs", entry.resource, status,
+             entry.fetched, entry.created, entry.updated, entry.rejected, entry.warnings, seconds)

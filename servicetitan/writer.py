@@ -1,5 +1,7 @@
 """Writing one page of records: rows, embedded children and their events, in the caller's
-transaction. A malformed record is set aside with the reason; the rest of the page lands."""
+transaction. Every record with a usable id lands whole; a value that does not fit its column
+is stored as NULL (or the column's fallback) and reported as a warning. A record without a
+usable id (or not an object) is set aside with the reason; the rest of the page lands."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ class PageResult:
     updated: int = 0
     unchanged: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)  # [{id, error}]
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # [{id, warning}]
     events: int = 0
     latest_modified: datetime | None = None   # newest modifiedOn among the page's rows
 
@@ -31,6 +34,7 @@ class _Parsed:
     rows: list[Row]
     children: dict[int, list[Row]]   # parent id -> its embedded rows (when the parent has any)
     rejected: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
 
 
 def write_page(resource: Resource, records: list[Any], *, announce: Announce,
@@ -47,7 +51,7 @@ def write_page(resource: Resource, records: list[Any], *, announce: Announce,
     stamps = [row.values["modified_on"] for row in parsed.rows if row.values["modified_on"]]
     return PageResult(fetched=len(records), created=len(plan.created),
                       updated=len(plan.updated), unchanged=plan.unchanged,
-                      rejected=parsed.rejected, events=len(found),
+                      rejected=parsed.rejected, warnings=parsed.warnings, events=len(found),
                       latest_modified=max(stamps, default=None))
 
 
@@ -65,39 +69,52 @@ def _store(shape: Shape, rows: list[Row], announce: Announce,
 def _parse(resource: Resource, records: list[Any]) -> _Parsed:
     rows: dict[int, Row] = {}
     children: dict[int, list[Row]] = {}
-    rejected = []
+    notes: dict[int, list[dict[str, Any]]] = {}  # parent id -> warnings about its children
+    rejected: list[dict[str, Any]] = []
     for record in records:
         try:
             row = resource.shape.row(record)
-            kids = _embedded_rows(resource.embedded, row) if resource.embedded else None
         except RecordError as error:
             rejected.append({"id": record_id_of(record), "error": str(error)})
             continue
         rows.pop(row.id, None)  # re-inserted so the page order follows the last copy
         rows[row.id] = row
-        if kids is not None:
-            children[row.id] = kids
-        else:
-            children.pop(row.id, None)
-    return _Parsed(list(rows.values()), children, rejected)
+        if resource.embedded is not None:  # the last copy's children and notes win
+            kids, notes[row.id] = _embedded_rows(resource.embedded, row, rejected)
+            if kids is not None:
+                children[row.id] = kids
+            else:
+                children.pop(row.id, None)
+    warnings = [{"id": row.id, "warning": text} for row in rows.values() for text in row.warnings]
+    warnings += [note for found in notes.values() for note in found]
+    return _Parsed(list(rows.values()), children, rejected, warnings)
 
 
-def _embedded_rows(embedded: Embedded, parent: Row) -> list[Row] | None:
-    """The child rows of a parent; None when the parent does not say (no such field), in
-    which case the stored children are left alone."""
+def _embedded_rows(embedded: Embedded, parent: Row, rejected: list[dict[str, Any]]
+                   ) -> tuple[list[Row] | None, list[dict[str, Any]]]:
+    """The child rows of a parent and the warnings about them. None instead of the rows
+    when the parent does not say (no such field, or not a list), in which case the stored
+    children are left alone. A child without a usable id is added to ``rejected``."""
     items = parent.raw.get(embedded.key)
     if items is None:
-        return None
+        return None, []
     if not isinstance(items, list):
-        raise RecordError(f"{embedded.key}: {items!r:.60} is not a list")
+        return None, [{"id": parent.id, "warning": f"{embedded.key}: {items!r:.60} is not a "
+                                                   f"list; the stored items are left as they are"}]
     extra = {embedded.parent_column: parent.id}
-    kids = []
+    kids, warnings = [], []
     for position, item in enumerate(items):
+        where = f"{embedded.key}[{position}]"
         try:
-            kids.append(embedded.shape.row(item, extra))
+            kid = embedded.shape.row(item, extra)
         except RecordError as error:
-            raise RecordError(f"{embedded.key}[{position}]: {error}") from None
-    return kids
+            rejected.append({"id": parent.id, "error": f"{where}: {error}"})
+            continue
+        kids.append(kid)
+        if kid.warnings:
+            warnings += [{"id": parent.id, "warning": f"{where}.{text}"}
+                         for text in kid.warnings]
+    return kids, warnings
 
 
 def _store_children(embedded: Embedded, children: dict[int, list[Row]], announce: Announce,

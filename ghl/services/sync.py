@@ -4,8 +4,9 @@ Each resource is one declarative ``Resource`` (its feed and its page writer); on
 them all. Per resource and run: a ``ghl_sync_log`` row, a lock so two syncs of it never
 overlap (the second is logged as busy), and one transaction per page. Contacts are
 incremental (from the saved ``dateUpdated`` watermark, less an overlap); ``full=True`` reads
-everything. After pipelines, the default stage mappings are installed; after users,
-employees are matched by email.
+everything. The watermark never passes the moment the run started: one contact dated in the
+future would otherwise hide every later change until that date. After pipelines, the default
+stage mappings are installed; after users, employees are matched by email.
 """
 
 from __future__ import annotations
@@ -97,8 +98,10 @@ def sync_resource(resource: Resource, *, client: GHLClient, run_id: uuid.UUID,
 def _run(resource: Resource, entry: SyncLog, client: GHLClient, full: bool,
          progress: Progress | None) -> None:
     state, _ = SyncState.objects.get_or_create(resource=resource.name)
+    started = timezone.now()
     since = None
-    if resource.watermark and not full and state.watermark:
+    # A saved watermark in the future (saved before it was capped) is not trusted.
+    if resource.watermark and not full and state.watermark and state.watermark <= started:
         since = state.watermark - CONTACT_OVERLAP
     for page in resource.pages(client, since):
         entry.pages += 1
@@ -109,7 +112,8 @@ def _run(resource: Resource, entry: SyncLog, client: GHLClient, full: bool,
             progress(entry)
     if resource.after:
         resource.after()
-    state.watermark = resource.watermark() if resource.watermark else None
+    newest = resource.watermark() if resource.watermark else None
+    state.watermark = None if newest is None else min(newest, started)
     state.last_success_at = timezone.now()
     state.save()
 

@@ -13,7 +13,9 @@ A local stand-in for one ServiceTitan tenant (API v2), served by ``sandbox.serve
   after ``recent_delay`` (15 min) unless ``includeRecentChanges=true``, which may deliver the
   latest change again on the next call (``redelivery``). Exports include inactive records.
 - Deterministic synthetic data (about 39 records per customer, 100 customers per unit of
-  scale), shaped like the spec's schemas; money as strings in accounting.
+  scale), shaped like the spec's schemas; money as strings in accounting. The option
+  ``worded_numbers`` (a share, 0 to 1) makes that share of records hold words ("TBD", "n/a",
+  "1,250.00") in the amounts and quantities the spec types as free strings (``worded.py``).
 
 Tests and the demo steer it with the control API: ``create``, ``update``, ``deactivate``,
 ``replace``, ``get``, ``expire_tokens``, ``set_options``, ``advance_clock``, ``stats``,

@@ -69,7 +69,8 @@ class ServiceTitanSandbox:
         bases = {r.name: r.id_base for r in RESOURCES}
         self.tenant = build_tenant(scale, seed, anchor_us, tenant_id, bases)
         assert all(self.tenant.count(r.name) < ID_SPAN for r in RESOURCES)
-        self.store = Store(self.tenant, lambda: self.clock.now())
+        self.store = Store(self.tenant, lambda: self.clock.now(),
+                           lambda: self.options.worded_numbers)
         self.lock = threading.RLock()
         self.reset()
 

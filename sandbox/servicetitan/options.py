@@ -19,6 +19,8 @@ class Options:
     rate_limit: int | None = 60       # requests per rate_window per app and tenant; None: off
     rate_window: float = 1.0          # seconds
     redelivery: bool = True           # repeat the latest recent change on the next page
+    worded_numbers: float = 0.0       # share of records whose free-string amounts hold words
+    #                                   ("TBD", "n/a", …; see worded.py)
 
     def updated(self, changes: dict[str, Any]) -> Options:
         """A copy with ``changes`` applied; ``ControlError`` (400) names a bad one."""
@@ -45,6 +47,8 @@ def _check(name: str, value: Any) -> None:
         raise ControlError(400, f"{name} must be a number of seconds >= 0")
     if name == "rate_window" and not (number and value > 0):
         raise ControlError(400, "rate_window must be a number of seconds > 0")
+    if name == "worded_numbers" and not (number and 0 <= value <= 1):
+        raise ControlError(400, "worded_numbers must be a share from 0 to 1")
 
 
 class Clock:

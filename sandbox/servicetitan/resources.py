@@ -35,6 +35,9 @@ class Resource:
     field naming the parent (None when the item record has no such field) and
     ``parent_param`` the name that selects a parent in list filters and control requests.
     ``number_field``: a field that repeats the id as a string (job numbers and the like).
+    ``worded``: the amounts and quantities the spec types as free strings (``a.b`` a nested
+    field, ``a[].b`` the field in each element of a list), where the ``worded_numbers``
+    option puts words (``worded.py``); items embedded in a parent follow their own resource.
     """
 
     name: str
@@ -52,6 +55,7 @@ class Resource:
     parent_key: str | None = None
     parent_param: str | None = None
     number_field: str | None = None
+    worded: tuple[str, ...] = ()
 
     def path(self, kind: str) -> str | None:
         """The full path template of the ``list`` or ``export`` endpoint, or None."""
@@ -109,15 +113,17 @@ RESOURCES: tuple[Resource, ...] = (
     R("invoices", "accounting", "invoices", "export/invoices",
       "PaginatedResponse_Of_Accounting.V2.InvoiceResponse",
       "ExportResponse_Of_Accounting.V2.ExportInvoiceResponse", accounting.invoice,
-      100_000_000, active_filter="activeState", number_field="referenceNumber"),
+      100_000_000, active_filter="activeState", number_field="referenceNumber",
+      worded=("subTotal", "salesTax", "total", "balance", "discountTotal")),
     R("invoice_items", "accounting", None, "export/invoice-items", None,
       "ExportResponse_Of_Accounting.V2.ExportInvoiceItemResponse", accounting.invoice_item,
       110_000_000, active_filter=None, parent="invoices", parent_key="invoiceId",
-      parent_param="invoiceId"),
+      parent_param="invoiceId", worded=("quantity", "price", "total", "cost", "totalCost")),
     R("payments", "accounting", "payments", "export/payments",
       "PaginatedResponse_Of_Accounting.V2.DetailedPaymentResponse",
       "ExportResponse_Of_Accounting.V2.ExportPaymentResponse", accounting.payment,
-      120_000_000, active_filter="activeState", number_field="referenceNumber"),
+      120_000_000, active_filter="activeState", number_field="referenceNumber",
+      worded=("total", "unappliedAmount", "appliedTo[].appliedAmount")),
     R("installed_equipment", "equipmentsystems", "installed-equipment",
       "export/installed-equipment",
       "PaginatedResponse_Of_EquipmentSystems.V2.InstalledEquipmentResponse",

@@ -16,8 +16,9 @@ from typing import Any
 
 from sandbox.servicetitan.changelog import ChangeLog
 from sandbox.servicetitan.layout import Tenant
-from sandbox.servicetitan.resources import RESOURCES, Resource
+from sandbox.servicetitan.resources import BY_NAME, RESOURCES, Resource
 from sandbox.servicetitan.timefmt import iso, parse
+from sandbox.servicetitan.worded import with_worded_items, with_words
 
 
 class ControlError(Exception):
@@ -64,10 +65,12 @@ CHILD_OF = {r.parent: r.name for r in RESOURCES if r.parent}
 
 
 class Store:
-    def __init__(self, tenant: Tenant, now) -> None:
-        """``now()`` returns the sandbox clock in µs."""
+    def __init__(self, tenant: Tenant, now, worded_share=lambda: 0.0) -> None:
+        """``now()`` returns the sandbox clock in µs; ``worded_share()`` the share of
+        generated records whose free-string amounts hold words (``worded.py``)."""
         self.tenant = tenant
         self.now = now
+        self.worded_share = worded_share
         self.states = {r.name: ResourceState(r, tenant.count(r.name),
                                              ChangeLog(tenant.times[r.name].modified))
                        for r in RESOURCES}
@@ -86,7 +89,14 @@ class Store:
         state = self.states[name]
         if index in state.overrides:
             return state.overrides[index]
-        return state.resource.generator(self.tenant, index)
+        record = state.resource.generator(self.tenant, index)
+        share = self.worded_share()
+        if share:
+            record = with_words(self.tenant.seed, state.resource, index, record, share)
+            if name in CHILD_OF:
+                record = with_worded_items(self.tenant.seed, BY_NAME[CHILD_OF[name]], record,
+                                           share)
+        return record
 
     def meta(self, name: str, index: int) -> Meta:
         state = self.states[name]

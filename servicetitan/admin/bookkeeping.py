@@ -37,12 +37,13 @@ class ReadOnly(admin.ModelAdmin):
 @admin.register(SyncLog)
 class SyncLogAdmin(ReadOnly):
     list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
-                    "records", "outcome", "rejected_count", "calls", "rate", "full")
+                    "records", "outcome", "rejected_count", "warnings_count", "calls", "rate",
+                    "full")
     list_filter = ("status", "resource", "full")
     search_fields = ("resource", "=run_id", "error")
     date_hierarchy = "started_at"
-    exclude = ("rejected_records",)
-    readonly_fields = ("rejected_list",)
+    exclude = ("rejected_records", "warning_samples")
+    readonly_fields = ("rejected_list", "warning_list")
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: SyncLog):
@@ -66,6 +67,10 @@ class SyncLogAdmin(ReadOnly):
             return "0"
         return format_html('<b style="color: {}">{}</b>', COLOURS["partial"], f"{obj.rejected:,}")
 
+    @admin.display(description="warnings", ordering="warnings")
+    def warnings_count(self, obj: SyncLog) -> str:
+        return f"{obj.warnings:,}"
+
     @admin.display(description="requests (retries)", ordering="requests")
     def calls(self, obj: SyncLog) -> str:
         return f"{obj.requests:,} ({obj.retries:,})" if obj.retries else f"{obj.requests:,}"
@@ -76,13 +81,21 @@ class SyncLogAdmin(ReadOnly):
 
     @admin.display(description="rejected records")
     def rejected_list(self, obj: SyncLog):
-        return format_html("<pre style='white-space: pre-wrap'>{}</pre>",
-                           json.dumps(obj.rejected_records, indent=2, ensure_ascii=False))
+        return _pretty(obj.rejected_records)
+
+    @admin.display(description="warnings (values stored as NULL or the column's fallback)")
+    def warning_list(self, obj: SyncLog):
+        return _pretty(obj.warning_samples)
 
     def changelist_view(self, request, extra_context=None):
         recent = list(SyncLog.objects.order_by("-started_at")[:CHART_RUNS])[::-1]
         extra_context = {**(extra_context or {}), "runs_chart": runs_chart(recent)}
         return super().changelist_view(request, extra_context)
+
+
+def _pretty(data: list) -> str:
+    return format_html("<pre style='white-space: pre-wrap'>{}</pre>",
+                       json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @admin.register(SyncState)

@@ -148,6 +148,8 @@ def test_creating_an_invoice_item_adds_it_to_its_invoice(st):
     ("POST", "options", {"rate_limit": 0}, 400, "rate_limit"),
     ("POST", "options", {"export_page_size": "big"}, 400, "export_page_size"),
     ("POST", "options", {"redelivery": "yes"}, 400, "redelivery"),
+    ("POST", "options", {"worded_numbers": 2}, 400, "worded_numbers"),
+    ("POST", "options", {"worded_numbers": "all"}, 400, "worded_numbers"),
     ("POST", "clock", {"advance": -5}, 400, "seconds"),
     ("GET", "nothing-here", None, 404, "no control endpoint"),
     ("DELETE", "counts", None, 405, "use GET"),

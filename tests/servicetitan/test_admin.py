@@ -97,11 +97,28 @@ def test_the_sync_log_shows_runs_at_a_glance_with_a_chart(admin_client, st, run_
 
 
 def test_a_sync_log_entry_shows_its_rejected_records(admin_client, st, run_sync):
+    st.replace("customers", 10000001, {"id": "none", "modifiedOn": "never"})
+    run_sync("customers")
+    entry = SyncLog.objects.get()
+    page = admin_client.get(url(SyncLog, "change", entry.pk)).content.decode()
+    assert "partial" in page and "id: &#x27;none&#x27; is not an id" in page
+
+
+def test_a_sync_log_entry_shows_the_values_that_did_not_fit(admin_client, st, run_sync):
     st.replace("customers", 10000001, {"id": 10000001, "modifiedOn": "never"})
     run_sync("customers")
     entry = SyncLog.objects.get()
     page = admin_client.get(url(SyncLog, "change", entry.pk)).content.decode()
-    assert "partial" in page and "modifiedOn: &#x27;never&#x27; is not a date-time" in page
+    assert "success" in page and (
+        "modifiedOn: &#x27;never&#x27; is not a date-time; stored as NULL") in page
+
+
+def test_the_sync_log_lists_warnings_beside_rejections(admin_client, st, run_sync):
+    st.set_options(worded_numbers=1.0)
+    run_sync("payments")
+    response = admin_client.get(url(SyncLog, "changelist"))
+    assert "warnings" in response.content.decode()
+    assert response.context["cl"].result_list[0].warnings > 0
 
 
 def test_the_sync_log_filters_by_status(admin_client, st, run_sync):

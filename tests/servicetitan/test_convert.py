@@ -4,8 +4,10 @@ from decimal import Decimal
 import pytest
 
 from servicetitan.convert import (
-    RecordError,
+    UnfitValue,
     dig,
+    fallback_for,
+    flag,
     money,
     parse_decimal,
     parse_flag,
@@ -14,6 +16,7 @@ from servicetitan.convert import (
     parse_text,
     parse_time,
     parser_for,
+    ref,
     text,
 )
 from servicetitan.models import Customer, CustomerContact, Job
@@ -35,7 +38,7 @@ def test_it_keeps_an_explicit_offset():
 
 @pytest.mark.parametrize("value", ["yesterday", "2024-13-01", 20240101, ""])
 def test_it_refuses_what_is_not_a_date_time(value):
-    with pytest.raises(RecordError, match="is not a date-time"):
+    with pytest.raises(UnfitValue, match="is not a date-time"):
         parse_time(value)
 
 
@@ -54,12 +57,12 @@ def test_money_is_rounded_half_up_as_postgresql_rounds():
 
 @pytest.mark.parametrize("value", ["N/A", "NaN", "Infinity", True, [1], {"a": 1}])
 def test_it_refuses_what_is_not_a_number(value):
-    with pytest.raises(RecordError, match="is not a number"):
+    with pytest.raises(UnfitValue, match="is not a number"):
         parse_decimal(value, 2, 14)
 
 
 def test_it_refuses_an_amount_too_large_for_the_column():
-    with pytest.raises(RecordError, match="too large"):
+    with pytest.raises(UnfitValue, match="too large"):
         parse_decimal("1000000000000", 2, 14)
 
 
@@ -69,19 +72,19 @@ def test_ids_may_come_as_digit_strings():
 
 @pytest.mark.parametrize("value", [-1, 2**63, "12a", 1.5, True])
 def test_it_refuses_what_is_not_an_id(value):
-    with pytest.raises(RecordError, match="is not an id"):
+    with pytest.raises(UnfitValue, match="is not an id"):
         parse_id(value)
 
 
 def test_whole_numbers_accept_integral_floats_only():
     assert parse_int(3600.0) == 3600
-    with pytest.raises(RecordError):
+    with pytest.raises(UnfitValue):
         parse_int(1.5)
 
 
 def test_flags_must_be_booleans():
     assert parse_flag(False) is False
-    with pytest.raises(RecordError, match="not true or false"):
+    with pytest.raises(UnfitValue, match="not true or false"):
         parse_flag("false")
 
 
@@ -90,7 +93,7 @@ def test_text_is_cut_to_the_column_length():
 
 
 def test_text_refuses_objects():
-    with pytest.raises(RecordError, match="is not text"):
+    with pytest.raises(UnfitValue, match="is not text"):
         parse_text({"name": "x"}, 40)
 
 
@@ -100,10 +103,25 @@ def test_dig_follows_dotted_paths_and_stops_at_non_objects():
     assert dig(record, ("job", "id")) is None
 
 
-def test_a_missing_required_value_is_an_error():
+def test_a_missing_value_of_a_text_column_without_a_default_is_empty_text():
     parse = parser_for(text("value"), CustomerContact._meta.get_field("value"))
-    with pytest.raises(RecordError, match="is missing"):
-        parse(None)
+    assert parse(None) == ""
+
+
+def test_a_reference_the_spec_requires_may_be_null():
+    parse = parser_for(ref("customerId"), CustomerContact._meta.get_field("customer_id"))
+    assert parse(None) is None
+
+
+def test_a_value_that_does_not_fit_falls_back_to_the_columns_empty_value():
+    assert fallback_for(money("total"), Job._meta.get_field("total")) is None
+    assert fallback_for(text("name"), Customer._meta.get_field("name")) == ""
+    assert fallback_for(flag("active"), Customer._meta.get_field("active")) is True
+
+
+def test_a_consent_flag_that_is_not_a_boolean_falls_back_to_the_cautious_side():
+    source = flag("phoneSettings.doNotText", unfit=True)
+    assert fallback_for(source, CustomerContact._meta.get_field("do_not_text")) is True
 
 
 def test_a_missing_value_takes_the_columns_default():
@@ -118,3 +136,8 @@ def test_a_missing_nullable_value_is_null():
 def test_the_decimal_places_come_from_the_model_field():
     parse = parser_for(money("balance"), Customer._meta.get_field("balance"))
     assert parse("12.345") == Decimal("12.35")
+
+
+def test_an_unfit_value_is_shown_cut_short():
+    with pytest.raises(UnfitValue, match=r"^'x{59}… is not a number$"):
+        parse_decimal("x" * 500, 2, 14)

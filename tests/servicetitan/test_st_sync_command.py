@@ -54,7 +54,7 @@ def test_a_failed_resource_makes_the_command_fail(sandbox, st):
 
 
 def test_rejected_records_make_the_command_fail(st):
-    st.replace("customers", 10000001, {"id": 10000001, "modifiedOn": "never"})
+    st.replace("customers", 10000001, {"id": "none", "modifiedOn": "never"})
     with pytest.raises(CommandError, match="sync not complete: partial"):
         run("customers")
 

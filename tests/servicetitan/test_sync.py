@@ -4,7 +4,9 @@ incremental run picks up, and which events announce it."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from servicetitan.convert import parse_time
 from servicetitan.models import Customer, EstimateItem, Invoice, Job, JobType, SyncLog, SyncState
 from servicetitan.resources import RESOURCES
 from tests.servicetitan.conftest import (
@@ -16,6 +18,7 @@ from tests.servicetitan.conftest import (
 from workflows.models import WorkflowEvent
 
 pytestmark = pytest.mark.django_db
+FUTURE = "2099-01-01T00:00:00Z"
 
 
 def events() -> list[tuple[str, int]]:
@@ -211,17 +214,33 @@ def test_a_new_record_that_is_already_completed_emits_its_milestone(st, run_sync
                                        ("job.completed", new["id"])])
 
 
-def test_a_malformed_record_is_set_aside_with_its_reason_while_its_page_lands(st, run_sync):
+def test_a_record_without_a_usable_id_is_set_aside_with_its_reason_while_its_page_lands(
+        st, run_sync):
+    bad = first(st, "customers")
+    st.replace("customers", bad["id"], {**bad, "id": "C-17"})
+
+    summary = run_sync("customers")
+
+    log = summary.outcomes[0].log
+    assert log.status == SyncLog.Status.PARTIAL and not summary.ok
+    assert log.rejected_records == [{"id": "C-17", "error": "id: 'C-17' is not an id"}]
+    assert set(mirror_raw("customers")) == set(source_records(st, "customers")) - {"C-17"}
+    assert bad["id"] not in mirror_raw("customers")
+
+
+def test_a_value_that_does_not_fit_its_column_is_null_and_the_record_lands(st, run_sync):
     bad = first(st, "customers")
     st.replace("customers", bad["id"], {**bad, "createdOn": "not a date"})
 
     summary = run_sync("customers")
 
     log = summary.outcomes[0].log
-    assert log.status == SyncLog.Status.PARTIAL and not summary.ok
-    assert log.rejected_records == [
-        {"id": bad["id"], "error": "createdOn: 'not a date' is not a date-time"}]
-    assert set(mirror_raw("customers")) == set(source_records(st, "customers")) - {bad["id"]}
+    assert log.status == SyncLog.Status.SUCCESS and summary.ok and log.rejected == 0
+    assert (log.warnings, log.warning_samples) == (1, [
+        {"id": bad["id"],
+         "warning": "createdOn: 'not a date' is not a date-time; stored as NULL"}])
+    assert Customer.objects.get(id=bad["id"]).created_on is None
+    assert_exact_copy(st, ["customers"])
 
 
 def test_a_record_that_is_not_an_object_is_rejected_by_position(st, run_sync):
@@ -234,13 +253,17 @@ def test_a_record_that_is_not_an_object_is_rejected_by_position(st, run_sync):
     assert "not a JSON object" in log.rejected_records[0]["error"]
 
 
-def test_a_fixed_record_lands_on_a_later_run(st, run_sync):
+def test_a_value_fixed_later_fills_its_column_on_a_later_run(st, run_sync):
     bad = first(st, "customers")
     st.replace("customers", bad["id"], {**bad, "balance": "lots"})
     run_sync("customers")
+    assert Customer.objects.get(id=bad["id"]).balance is None
     st.replace("customers", bad["id"], {**bad, "modifiedOn": st.now()})
 
-    assert run_sync("customers").ok
+    log = run_sync("customers").outcomes[0].log
+
+    assert (log.updated, log.warnings) == (1, 0)
+    assert Customer.objects.get(id=bad["id"]).balance == Decimal(str(bad["balance"]))
     assert_exact_copy(st, ["customers"])
 
 
@@ -291,6 +314,30 @@ def test_a_list_resource_asks_only_for_what_changed_since_its_watermark(st, run_
         ("job_type.updated", job_type["id"])]
     assert JobType.objects.get(id=job_type["id"]).name == "Heat Pump Tune-Up"
     assert SyncState.objects.get(resource="job_types").cursor > watermark
+
+
+def test_a_list_record_dated_in_the_future_does_not_hide_later_changes(st, run_sync):
+    ahead, changed = list(source_records(st, "job_types").values())[:2]
+    st.update("job_types", ahead["id"], {"name": "Ahead", "modifiedOn": FUTURE})
+    run_sync("job_types")
+    assert parse_time(SyncState.objects.get(resource="job_types").cursor) <= timezone.now()
+    st.update("job_types", changed["id"], {"name": "Heat Pump Tune-Up"})
+
+    run_sync("job_types")
+
+    assert JobType.objects.get(id=changed["id"]).name == "Heat Pump Tune-Up"
+
+
+def test_a_list_watermark_saved_in_the_future_is_not_trusted(st, run_sync):
+    run_sync("job_types")
+    SyncState.objects.filter(resource="job_types").update(cursor=FUTURE)
+    changed = first(st, "job_types")
+    st.update("job_types", changed["id"], {"name": "Heat Pump Tune-Up"})
+
+    run_sync("job_types")
+
+    assert JobType.objects.get(id=changed["id"]).name == "Heat Pump Tune-Up"
+    assert parse_time(SyncState.objects.get(resource="job_types").cursor) <= timezone.now()
 
 
 def test_the_cursor_advances_with_every_page(st, run_sync):

@@ -1,18 +1,29 @@
 """The GHL sync against the sandbox over real HTTP: paging, bookkeeping, incremental runs."""
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from ghl.locks import named_lock
-from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser, SyncLog
+from ghl.models import (
+    GHLContact,
+    GHLOpportunity,
+    GHLPipeline,
+    GHLPipelineStage,
+    GHLUser,
+    SyncLog,
+    SyncState,
+)
 from ghl.services import feeds
 from ghl.services.sync import sync
 from tests.ghl.conftest import api_requests
 from workflows.models import WorkflowEvent
 
 pytestmark = pytest.mark.django_db
+FUTURE = "2099-01-01T00:00:00.000Z"
 
 
 def test_a_first_sync_mirrors_every_pipeline_user_contact_and_opportunity(ghl, ghl_client):
@@ -72,6 +83,31 @@ def test_contacts_resume_from_the_newest_update_seen(ghl, ghl_client):
     [search] = api_requests(ghl, "POST", "/contacts/search")
     [window] = search["json"]["filters"]
     assert window["field"] == "dateUpdated" and "gte" in window["value"]
+
+
+def test_a_contact_dated_in_the_future_does_not_hide_later_changes(ghl, ghl_client):
+    ahead, changed = list(ghl.state.contacts)[:2]
+    ghl.state.contacts[ahead]["dateUpdated"] = FUTURE
+    sync(["contacts"], client=ghl_client)
+    assert SyncState.objects.get(resource="contacts").watermark <= timezone.now()
+    ghl.update_contact(changed, notify=False, firstName="Renamed")
+
+    sync(["contacts"], client=ghl_client)
+
+    assert GHLContact.objects.get(id=changed).first_name == "Renamed"
+
+
+def test_a_watermark_saved_in_the_future_is_not_trusted(ghl, ghl_client):
+    sync(["contacts"], client=ghl_client)
+    SyncState.objects.filter(resource="contacts").update(
+        watermark=datetime(2099, 1, 1, tzinfo=UTC))
+    changed = next(iter(ghl.state.contacts))
+    ghl.update_contact(changed, notify=False, firstName="Renamed")
+
+    sync(["contacts"], client=ghl_client)
+
+    assert GHLContact.objects.get(id=changed).first_name == "Renamed"
+    assert SyncState.objects.get(resource="contacts").watermark <= timezone.now()
 
 
 def test_a_full_sync_reads_contacts_from_the_beginning(ghl, ghl_client):
