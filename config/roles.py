@@ -66,8 +66,8 @@ def sync_roles(apps=None, using: str = "default") -> None:
 
 def sync_roles_after_migrate(sender, app_config, using="default", **kwargs) -> None:
     """post_migrate handler: acts once per migrate, on the last app's signal (by then every
-    app's permissions exist)."""
+    app's permissions exist). Only apps with models get the signal (``sandbox`` has none)."""
     from django.apps import apps
 
-    if app_config is list(apps.get_app_configs())[-1]:
+    if app_config is [app for app in apps.get_app_configs() if app.models_module][-1]:
         sync_roles(using=using)
