@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ghl.services import dnd
+from ghl.services.deliveries import retry_due
 from ghl.services.sync import sync
 
 
@@ -20,3 +21,9 @@ def mirror_sms_preference(phone: str, opted_out: bool) -> list[str]:
 def reconcile_sms_dnd() -> int:
     """What the preference hook may have missed (it is at-most-once)."""
     return dnd.reconcile()
+
+
+def retry_webhook_deliveries() -> dict[str, int]:
+    """Every minute: the accepted webhook deliveries left pending or failed, applied again
+    (``ghl.services.deliveries.retry_due``)."""
+    return retry_due()
