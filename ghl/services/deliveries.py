@@ -7,10 +7,11 @@ not granted within ``GHL_WEBHOOK_LOCK_TIMEOUT_MS``). A permanent error (a payloa
 be applied) and the last of ``GHL_WEBHOOK_MAX_ATTEMPTS`` attempts end in ``gave_up``, for
 staff to look at (admin: "apply again").
 
-Each attempt is claimed before it starts: ``attempts`` goes up and ``next_attempt_at`` moves
-to the end of the backoff in a committed compare-and-set, so a process that dies mid-attempt
-has it counted and the delivery comes back when the backoff ends. While it is applied the row
-stays locked; other claims skip locked rows, so one delivery is never applied twice at once.
+Each attempt is claimed before it starts, in its own committed transaction: the row is
+locked (skipping rows others hold), ``attempts`` goes up and ``next_attempt_at`` moves to the
+end of the backoff, so a process that dies mid-attempt has it counted and the delivery comes
+back when the backoff ends. While it is applied the row stays locked and claims skip it, so
+one delivery is never applied twice at once.
 """
 
 from __future__ import annotations
