@@ -4,9 +4,22 @@ address fails (see ``_no_internet``); vendors are the sandbox on loopback."""
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests (hypothesis): a bounded run in `make test`, a long one on demand with
+# HYPOTHESIS_PROFILE=long. No deadline: machines are noisy. The examples of one test share its
+# function-scoped fixtures (the client, the test's transaction); each test isolates them.
+hypothesis_settings.register_profile(
+    "default", max_examples=50, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+hypothesis_settings.register_profile("long", hypothesis_settings.get_profile("default"),
+                                     max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
