@@ -112,11 +112,19 @@ def messaging_panel() -> dict:
 
 
 def ghl_panel() -> dict:
-    from ghl.models import Employee, EstimateOpportunity, GHLContact, GHLOpportunity, SyncState
+    from ghl.models import (
+        Employee,
+        EstimateOpportunity,
+        GHLContact,
+        GHLOpportunity,
+        SyncState,
+        WebhookDelivery,
+    )
 
     links = dict(EstimateOpportunity.objects.values_list("state").annotate(n=Count("pk")))
     unmatched = Employee.objects.filter(ghl_user__isnull=True, active=True).count()
     last = SyncState.objects.aggregate(last=Max("last_success_at"))["last"]
+    gave_up = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.GAVE_UP).count()
     return {"tiles": [
         Tile("contacts", GHLContact.objects.count(), reverse("admin:ghl_ghlcontact_changelist")),
         Tile("opportunities", GHLOpportunity.objects.count(),
@@ -126,6 +134,9 @@ def ghl_panel() -> dict:
         Tile("unmatched staff", unmatched, reverse("admin:ghl_employee_changelist"),
              ORANGE if unmatched else ""),
         Tile("last sync", _ago(timezone.now(), last) if last else "never"),
+        Tile("webhooks given up", gave_up,
+             reverse("admin:ghl_webhookdelivery_changelist") + "?status__exact=gave_up",
+             RED if gave_up else ""),
     ]}
 
 

@@ -31,5 +31,6 @@ def webhook_rejected(endpoint: str, reason: str) -> None:
     WEBHOOK_REJECTED.labels(endpoint=endpoint, reason=reason).inc()
 
 
-def webhook_refused(endpoint: str, status: int) -> None:
-    webhook_rejected(endpoint, REASON_BY_STATUS.get(status, f"http_{status}"))
+def webhook_refused(endpoint: str, status: int, reason: str = "") -> None:
+    """A refusal by its HTTP status, or by ``reason`` when the status alone does not say it."""
+    webhook_rejected(endpoint, reason or REASON_BY_STATUS.get(status, f"http_{status}"))

@@ -5,7 +5,9 @@ answer is 429 with ``Retry-After`` (the longest anyone needs to wait: one window
 
 ``rate_limit`` counts every request. ``limit_refusals`` counts only the requests a signed
 webhook refuses, for senders that do not retry a 429 (Twilio): their genuine bursts come from
-a few addresses, and a text turned away is a text lost — a STOP among them a breach.
+a few shared addresses, and a text turned away is a text lost — a STOP among them a breach.
+So a correctly signed request is never answered 429, however many refusals its address has
+had: the signature is checked before the budget is looked at.
 """
 
 from __future__ import annotations
@@ -98,31 +100,41 @@ def rate_limit(group: str, *, keys: tuple[str | Callable, ...] = ("ip",), method
 
 
 # (group, rate, address) → when its refusal budget is renewed; per process, so each worker
-# answers at most one more refusal per window before it blocks an address too.
+# answers at most one more refusal per window before it answers that address 429 too.
 _refusals_spent: dict[tuple[str, str, str], float] = {}
 
 
 def limit_refusals(group: str):
-    """View decorator for a signed webhook: a request the view accepts spends nothing and is
-    never limited. Each refusal (a 4xx) spends one of ``group``'s budget for the client
-    address; once it is spent the address gets 429 straight away, before its body is read,
-    until the window ends."""
+    """View decorator for a signed webhook whose sender does not retry a 429 (Twilio).
+
+    The view always runs first: it reads the body (bounded) and checks the signature before
+    anything else, so a correctly signed request is processed whatever its address did
+    before — Twilio posts every account's webhooks from shared addresses, and a budget others
+    can spend must never cost us a genuine text. Only refusals (a 4xx: a wrong signature, a
+    malformed request) spend ``group``'s budget for the client address; once it is spent, that
+    address's refusals are answered 429 with ``Retry-After`` until the window ends."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            spent = (group, settings.RATELIMITS[group], client_ip(request))
-            if _refusals_spent.get(spent, 0.0) > time.time():
-                webhook_rejected(group.removeprefix("webhook_"), "rate_limited")
-                return too_many_requests(group)
             response = view(request, *args, **kwargs)
             if 400 <= response.status_code < 500:
-                _count_refusal(request, group, spent)
+                return _refusal(request, group, response)
             return response
 
         return wrapped
 
     return decorator
+
+
+def _refusal(request: HttpRequest, group: str, response: HttpResponse) -> HttpResponse:
+    """``response`` (the view's refusal) while the address has budget left, else 429."""
+    spent = (group, settings.RATELIMITS[group], client_ip(request))
+    if _refusals_spent.get(spent, 0.0) > time.time():
+        webhook_rejected(group.removeprefix("webhook_"), "rate_limited")
+        return too_many_requests(group)
+    _count_refusal(request, group, spent)
+    return response
 
 
 def _count_refusal(request: HttpRequest, group: str, spent: tuple[str, str, str]) -> None:

@@ -277,6 +277,16 @@ ST_SYNC_BACKFILL_EVENTS = strict_bool("ST_SYNC_BACKFILL_EVENTS", default=False)
 SYNC_LOG_RETENTION_DAYS = env.int("SYNC_LOG_RETENTION_DAYS", default=90)
 WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 
+# --- GHL webhooks (ghl/services/webhooks.py, ghl/services/deliveries.py) --------------------
+# Attempts at applying an accepted delivery, the first in its request, then retried with
+# backoff (1, 2, 4 … 60 minutes) after a transient error; past them it is given up.
+GHL_WEBHOOK_MAX_ATTEMPTS = env.int("GHL_WEBHOOK_MAX_ATTEMPTS", default=8)
+# Refused deliveries kept per verdict for staff to look at (every one is counted).
+GHL_WEBHOOK_REFUSED_SAMPLE = env.int("GHL_WEBHOOK_REFUSED_SAMPLE", default=100)
+# How long applying waits for a row another transaction holds before it is retried later
+# instead of holding a web worker (PostgreSQL).
+GHL_WEBHOOK_LOCK_TIMEOUT_MS = 5000
+
 # --- Messaging ------------------------------------------------------------------------------
 # Reply texts and sending rules (messaging/conf.py documents every key).
 MESSAGING = {

@@ -1,5 +1,6 @@
 """System checks for a real GHL configuration: the webhook key must be readable (a bad one
-would refuse every current webhook), and pushing needs a pipeline."""
+would refuse every current webhook), and pushing needs a pipeline; and for the webhook
+settings, whatever the configuration."""
 
 from __future__ import annotations
 
@@ -31,3 +32,14 @@ def ghl_configuration(app_configs, **kwargs) -> list[checks.CheckMessage]:
         found.append(checks.Warning("GHL_PIPELINE_ID is not set: estimates cannot be pushed",
                                     id="ghl.W002"))
     return found
+
+
+# Each setting's allowed range (they size a smallint column and a retry loop).
+WEBHOOK_LIMITS = {"GHL_WEBHOOK_MAX_ATTEMPTS": (1, 100), "GHL_WEBHOOK_REFUSED_SAMPLE": (1, 10_000)}
+
+
+@checks.register()
+def ghl_webhook_settings(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    return [checks.Error(f"{name} must be between {low} and {high}", id="ghl.E002")
+            for name, (low, high) in WEBHOOK_LIMITS.items()
+            if not low <= getattr(settings, name) <= high]

@@ -5,19 +5,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from ghl.models import Employee, EstimateOpportunity, SyncState, WebhookDelivery
+from ghl.models import (
+    Employee,
+    EstimateOpportunity,
+    SyncState,
+    WebhookDelivery,
+    WebhookRefusals,
+)
 
 
 def collect() -> Iterable[Metric]:
     deliveries = GaugeMetricFamily("perfectcatch_ghl_webhook_deliveries",
-                                   "GHL webhook deliveries stored, by verdict and status",
+                                   "GHL webhook deliveries in the log, by verdict and status "
+                                   "(of the refused ones, a sample)",
                                    labels=["verdict", "status"])
     for row in WebhookDelivery.objects.values("verdict", "status").annotate(n=Count("id")) \
             .order_by():
         deliveries.add_metric([row["verdict"], row["status"]], row["n"])
     yield deliveries
+
+    refused = CounterMetricFamily("perfectcatch_ghl_webhook_refused",
+                                  "GHL webhook deliveries refused, by verdict",
+                                  labels=["verdict"])
+    for verdict, count in WebhookRefusals.objects.values_list("verdict", "count"):
+        refused.add_metric([verdict], count)
+    yield refused
 
     links = GaugeMetricFamily("perfectcatch_ghl_estimate_links",
                               "Estimates pushed to GHL, by link state", labels=["state"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ghl.services import dnd
+from ghl.services.deliveries import retry_due
 from ghl.services.sync import sync
 
 
@@ -24,5 +25,11 @@ def reconcile_sms_dnd() -> int:
     return dnd.reconcile()
 
 
+def retry_webhook_deliveries() -> dict[str, int]:
+    """Every minute: the accepted webhook deliveries left pending or failed, applied again
+    (``ghl.services.deliveries.retry_due``)."""
+    return retry_due()
+
+
 # What the task queue may run (config/taskqueue.py).
-TASKS = (sync_all, mirror_sms_preference, reconcile_sms_dnd)
+TASKS = (sync_all, mirror_sms_preference, reconcile_sms_dnd, retry_webhook_deliveries)

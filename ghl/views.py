@@ -1,6 +1,7 @@
 """``POST /webhooks/ghl/``: GHL's webhook events. Thin: the service checks and stores the
 delivery, then applies it; the answer is 200 once stored (GHL retries only on 429, so a
-failure to apply is recorded for staff rather than answered as an error)."""
+failure to apply is retried here, by ``ghl.tasks.retry_webhook_deliveries``, rather than
+answered as an error)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from config.metrics_registry import webhook_refused
 from config.ratelimits import rate_limit
-from ghl.services.webhooks import WebhookRejected, apply_delivery, receive
+from ghl.services.deliveries import apply_delivery
+from ghl.services.webhooks import WebhookRejected, receive
 
 
 @csrf_exempt
@@ -21,7 +23,7 @@ def ghl_webhook(request: HttpRequest) -> JsonResponse:
     try:
         delivery = receive(request.body, headers)
     except WebhookRejected as exc:
-        webhook_refused("ghl", exc.status)
+        webhook_refused("ghl", exc.status, exc.label)
         return JsonResponse({"error": exc.reason}, status=exc.status)
     delivery = apply_delivery(delivery)
     return JsonResponse({"received": delivery.webhook_id, "status": delivery.status})

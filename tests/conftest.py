@@ -8,12 +8,17 @@ import os
 import socket
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-# Property tests: 200 examples a run; HYPOTHESIS_PROFILE=long for a deeper search. No
-# deadline (machines are noisy) and no example database (nothing written into the tree).
-hypothesis_settings.register_profile("default", max_examples=200, deadline=None, database=None)
-hypothesis_settings.register_profile("long", max_examples=5000, deadline=None, database=None)
+# Property-based tests (hypothesis): a bounded run in `make test`, a long one on demand with
+# HYPOTHESIS_PROFILE=long. No deadline: machines are noisy. The examples of one test share its
+# function-scoped fixtures (the client, the test's transaction); each test isolates them.
+hypothesis_settings.register_profile(
+    "default", max_examples=50, deadline=None, print_blob=True, database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+hypothesis_settings.register_profile("long", hypothesis_settings.get_profile("default"),
+                                     max_examples=2000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 _real_connect = socket.socket.connect

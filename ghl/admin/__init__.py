@@ -1,10 +1,10 @@
 """The GHL back office (one module per concern)."""
 
-from ghl.admin.logs import SyncLogAdmin, WebhookDeliveryAdmin
+from ghl.admin.logs import SyncLogAdmin, WebhookDeliveryAdmin, WebhookRefusalsAdmin
 from ghl.admin.mirror import GHLContactAdmin, GHLOpportunityAdmin, GHLPipelineAdmin, GHLUserAdmin
 from ghl.admin.push import EstimateOpportunityAdmin, EstimateToPushAdmin, StageMappingAdmin
 from ghl.admin.staff import EmployeeAdmin
 
 __all__ = ["EmployeeAdmin", "EstimateOpportunityAdmin", "EstimateToPushAdmin",
            "GHLContactAdmin", "GHLOpportunityAdmin", "GHLPipelineAdmin", "GHLUserAdmin",
-           "StageMappingAdmin", "SyncLogAdmin", "WebhookDeliveryAdmin"]
+           "StageMappingAdmin", "SyncLogAdmin", "WebhookDeliveryAdmin", "WebhookRefusalsAdmin"]

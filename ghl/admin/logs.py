@@ -1,12 +1,13 @@
-"""Bookkeeping in the admin: the webhook log (with "apply again") and the sync runs."""
+"""Bookkeeping in the admin: the webhook log (with "apply again"), how many deliveries were
+refused, and the sync runs."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from ghl.admin.base import ReadOnlyAdmin, per_row_action
-from ghl.models import SyncLog, WebhookDelivery
-from ghl.services.webhooks import apply_delivery
+from ghl.models import SyncLog, WebhookDelivery, WebhookRefusals
+from ghl.services.deliveries import apply_delivery
 
 
 class NotAccepted(Exception):
@@ -16,18 +17,25 @@ class NotAccepted(Exception):
 def _apply_again(delivery: WebhookDelivery) -> str:
     if delivery.verdict != WebhookDelivery.Verdict.ACCEPTED:
         raise NotAccepted(f"{delivery.get_verdict_display()} deliveries are never applied")
-    return f"{delivery.pk} {apply_delivery(delivery).status}"
+    return f"{delivery.pk} {apply_delivery(delivery, again=True).status}"
 
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     operate_permission = "ghl.change_webhookdelivery"
     list_display = ("received_at", "event_type", "record_id", "verdict", "signature", "status",
-                    "error", "webhook_id")
-    list_filter = ("verdict", "status", "event_type", "signature")
+                    "attempts", "next_attempt_at", "error", "webhook_id")
+    list_filter = ("status", "verdict", "event_type", "signature")
     search_fields = ("=webhook_id", "=record_id")
     date_hierarchy = "received_at"
     actions = [per_row_action("apply_again", "Apply again", _apply_again, (NotAccepted,))]
+
+
+@admin.register(WebhookRefusals)
+class WebhookRefusalsAdmin(ReadOnlyAdmin):
+    """Every refused delivery counted (the log keeps a sample of each verdict)."""
+
+    list_display = ("verdict", "count", "first_at", "last_at")
 
 
 @admin.register(SyncLog)

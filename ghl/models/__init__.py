@@ -1,6 +1,6 @@
 """GHL models, one module per concern (see each module's docstring)."""
 
-from ghl.models.logs import SyncLog, SyncState, WebhookDelivery
+from ghl.models.logs import SyncLog, SyncState, WebhookDelivery, WebhookRefusals
 from ghl.models.mirror import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
 from ghl.models.push import (
     ST_ESTIMATE_STATUSES,
@@ -26,4 +26,5 @@ __all__ = [
     "SyncLog",
     "SyncState",
     "WebhookDelivery",
+    "WebhookRefusals",
 ]

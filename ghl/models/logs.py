@@ -1,5 +1,6 @@
 """Bookkeeping: a row per sync run and resource (``ghl_sync_log``), where incremental syncs
-resume (``ghl_sync_state``) and every webhook delivery as received (``ghl_webhook_log``)."""
+resume (``ghl_sync_state``), the webhook deliveries as received (``ghl_webhook_log``) and how
+many were refused (``ghl_webhook_refusals``)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,17 @@ class SyncState(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """Each POST to ``/webhooks/ghl/``, stored before anything is applied."""
+    """Each accepted POST to ``/webhooks/ghl/``, stored before anything is applied, and a
+    bounded sample of the refused ones: each refusal verdict has ``REFUSED_SAMPLE`` slots,
+    reused round-robin (``slot``), so junk cannot grow the table; ``WebhookRefusals`` counts
+    them all.
+
+    An accepted delivery is applied in its request, and retried by
+    ``ghl.tasks.retry_webhook_deliveries`` when it is left ``pending`` (the process stopped
+    before applying it) or ``failed`` (a transient error): each attempt is claimed (counted in
+    ``attempts``, ``next_attempt_at`` pushed back) before it starts, so two processes never
+    apply one delivery at once, and ``gave_up`` is final (a permanent error, or
+    ``GHL_WEBHOOK_MAX_ATTEMPTS`` spent)."""
 
     class Verdict(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"
@@ -56,13 +67,15 @@ class WebhookDelivery(models.Model):
         MALFORMED = "malformed", "Malformed"
         STALE = "stale", "Stale timestamp"
         REPLAYED = "replayed", "Replayed webhookId"
+        OTHER_LOCATION = "other_location", "Not our location"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPLIED = "applied", "Applied (changed the mirror)"
         UNCHANGED = "unchanged", "No change (older or already held)"
         IGNORED = "ignored", "Ignored (type not handled)"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", "Failed (will be retried)"
+        GAVE_UP = "gave_up", "Gave up (see the error)"
         REJECTED = "rejected", "Rejected"
 
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -79,6 +92,12 @@ class WebhookDelivery(models.Model):
     body = models.TextField(blank=True, default="", help_text="the raw body (cut short when "
                                                                 "rejected)")
     processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="times applying started")
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="when the retry task may apply it (pending or failed)")
+    slot = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False,
+        help_text="a refused delivery's place in its verdict's sample (reused)")
 
     class Meta:
         db_table = "ghl_webhook_log"
@@ -90,7 +109,32 @@ class WebhookDelivery(models.Model):
             # deliveries race (the loser is stored as replayed).
             models.UniqueConstraint(fields=["webhook_id"], name="ghl_webhook_accepted_once",
                                     condition=models.Q(verdict="accepted")),
+            # One row per slot of a verdict's sample (accepted rows have none: NULLs differ).
+            models.UniqueConstraint(fields=["verdict", "slot"], name="ghl_webhook_refused_slot"),
+        ]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="ghl_webhook_due",
+                         condition=models.Q(status__in=["pending", "failed"])),
         ]
 
     def __str__(self) -> str:
         return f"{self.event_type or '?'} {self.webhook_id or ''} ({self.verdict})"
+
+
+class WebhookRefusals(models.Model):
+    """How many GHL webhook deliveries were refused, per verdict, since the first one (the
+    log keeps only a sample of them)."""
+
+    verdict = models.CharField(max_length=15, primary_key=True,
+                               choices=WebhookDelivery.Verdict.choices)
+    count = models.BigIntegerField(default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ghl_webhook_refusals"
+        verbose_name = "GHL webhook refusal count"
+        ordering = ["verdict"]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}: {self.count}"

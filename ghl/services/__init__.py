@@ -7,4 +7,7 @@
     stages      the estimate-status → stage mapping (defaults, look-up)
     staff       ``employees``: ServiceTitan people ↔ GHL users
     events      ``ghl.contact.updated`` / ``ghl.opportunity.updated``
+    webhooks    ``receive(body, headers)``: check and store a webhook delivery
+    deliveries  ``apply_delivery`` / ``retry_due``: apply accepted deliveries, with retries
+    apply       one webhook event → the mirror
 """

@@ -98,7 +98,11 @@ def sender_phone(from_: str) -> str | None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 6 else None
+    """A count Twilio sends in ASCII digits, else None ("²" is a digit to ``isdigit``, not
+    to ``int``)."""
+    if value and value.isascii() and value.isdigit() and len(value) < 6:
+        return int(value)
+    return None
 
 
 def receive_sms(inbound: Inbound, now: datetime | None = None) -> InboundOutcome:

@@ -67,7 +67,7 @@ def parse_status(params: Mapping[str, str]) -> StatusCallback:
     if len(sid) > 64 or len(status) > 20:
         raise InvalidCallback("MessageSid or MessageStatus is too long")
     code = params.get("ErrorCode", "").strip()
-    if code and not (code.isdigit() and len(code) <= 9):
+    if code and not (code.isascii() and code.isdigit() and len(code) <= 9):
         raise InvalidCallback("ErrorCode must be a number")
     return StatusCallback(sid=sid, status=status.lower(), error_code=int(code) if code else None,
                           raw=dict(params))

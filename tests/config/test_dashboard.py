@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from config.dashboard import bar_chart, dashboard
+from config.dashboard import RED, bar_chart, dashboard
+from ghl.models import WebhookDelivery
 from messaging.models import SmsMessage
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,10 @@ def test_bar_chart_draws_one_stack_per_day_with_a_tooltip_each():
                      (date(2026, 11, 28), {"sent": 0, "failed": 0})],
                     {"sent": "#0f0", "failed": "#f00"}, "texts per day")
     assert svg.count("<rect") == 4 and "Fri 27 Nov: sent 2" in svg and "(max 3)" in svg
+
+
+def test_the_ghl_panel_shows_the_webhook_deliveries_given_up_in_red(admin_user):
+    WebhookDelivery.objects.create(verdict="accepted", status="gave_up", webhook_id="w1")
+    ghl = next(p for p in dashboard(admin_user)["panels"] if p["title"] == "GoHighLevel")
+    tile = next(t for t in ghl["tiles"] if t.label == "webhooks given up")
+    assert (tile.value, tile.colour) == (1, RED) and "status__exact=gave_up" in tile.url

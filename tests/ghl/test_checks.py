@@ -2,10 +2,11 @@
 
 from dataclasses import replace
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ghl.checks import ghl_configuration
+from ghl.checks import ghl_configuration, ghl_webhook_settings
 
 
 def real(settings, **changes):
@@ -32,3 +33,15 @@ def test_an_unreadable_key_is_an_error(settings):
 def test_a_missing_key_and_pipeline_are_warned_about(settings):
     real(settings, webhook_public_key=None, pipeline_id="")
     assert [m.id for m in ghl_configuration(None)] == ["ghl.W001", "ghl.W002"]
+
+
+def test_the_default_webhook_settings_pass():
+    assert ghl_webhook_settings(None) == []
+
+
+@pytest.mark.parametrize(("name", "value"), [("GHL_WEBHOOK_MAX_ATTEMPTS", 0),
+                                             ("GHL_WEBHOOK_REFUSED_SAMPLE", 0),
+                                             ("GHL_WEBHOOK_REFUSED_SAMPLE", 40_000)])
+def test_a_webhook_setting_out_of_range_is_an_error(settings, name, value):
+    setattr(settings, name, value)
+    assert [m.id for m in ghl_webhook_settings(None)] == ["ghl.E002"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ghl.models import GHLContact, WebhookDelivery
+from ghl.models import GHLContact, WebhookDelivery, WebhookRefusals
 from tests.ghl.conftest import post_webhook, webhook_body
 from workflows.models import WorkflowEvent
 
@@ -90,17 +90,28 @@ def test_an_unknown_event_type_is_stored_and_ignored(client):
     assert not WorkflowEvent.objects.exists()
 
 
-def test_an_event_of_another_location_is_ignored(client):
+@pytest.mark.parametrize(("location", "reason"), [("someOtherLocation", "not this service's"),
+                                                  (None, "locationId is missing")])
+def test_an_event_of_another_location_is_refused_and_changes_nothing(client, location, reason):
+    """GHL signs every account's webhooks with the same key: a signature does not make an
+    event ours."""
     body = json.loads(webhook_body("ContactCreate", CONTACT))
-    body["locationId"] = "someOtherLocation"
+    body.pop("locationId")
+    if location:
+        body["locationId"] = location
     response = post_webhook(client, json.dumps(body).encode())
-    assert response.json()["status"] == "ignored" and not GHLContact.objects.exists()
+    assert response.status_code == 403 and reason in response.json()["error"]
+    assert WebhookDelivery.objects.get().verdict == "other_location"
+    assert not GHLContact.objects.exists() and not WorkflowEvent.objects.exists()
 
 
-def test_a_handled_event_without_a_record_id_is_recorded_as_failed_not_a_500(client):
+def test_a_handled_event_without_a_record_id_is_given_up_not_a_500(client):
+    """A payload that cannot be applied is a permanent error: no retries."""
     response = post_webhook(client, webhook_body("OpportunityCreate", {"name": "no id"}))
-    assert response.status_code == 200 and response.json()["status"] == "failed"
-    assert "without a record id" in WebhookDelivery.objects.get().error
+    assert response.status_code == 200 and response.json()["status"] == "gave_up"
+    delivery = WebhookDelivery.objects.get()
+    assert "without a record id" in delivery.error
+    assert (delivery.attempts, delivery.next_attempt_at) == (1, None)
 
 
 def test_a_huge_body_is_refused_before_anything_else(client):
@@ -148,3 +159,27 @@ def test_an_impossible_numeric_timestamp_is_a_400(client, timestamp):
                        "timestamp": float("nan") if timestamp == "NaN" else timestamp}).encode()
     response = post_webhook(client, body)
     assert response.status_code == 400 and "timestamp" in response.json()["error"]
+
+
+def test_refused_deliveries_keep_only_the_newest_few_per_verdict_and_are_all_counted(
+        client, settings):
+    """Junk cannot grow the log: each verdict keeps a sample, and a count says how many."""
+    settings.GHL_WEBHOOK_REFUSED_SAMPLE = 3
+    for n in range(10):
+        post_webhook(client, webhook_body("ContactCreate", CONTACT, webhook_id=f"bad{n}"),
+                     signature="bad")
+    post_webhook(client, webhook_body("ContactCreate", CONTACT), signature="none")
+    kept = WebhookDelivery.objects.filter(verdict="bad_signature")
+    assert sorted('"bad7"' in d.body or '"bad8"' in d.body or '"bad9"' in d.body
+                  for d in kept) == [True] * 3
+    counts = dict(WebhookRefusals.objects.values_list("verdict", "count"))
+    assert counts == {"bad_signature": 10, "unsigned": 1}
+    assert WebhookDelivery.objects.filter(verdict="unsigned").count() == 1
+
+
+def test_a_refused_delivery_is_counted_on_metrics_by_verdict(client, settings):
+    settings.GHL_WEBHOOK_REFUSED_SAMPLE = 1
+    for _ in range(2):
+        post_webhook(client, webhook_body("ContactCreate", CONTACT), signature="bad")
+    text = client.get("/metrics").content.decode()
+    assert 'perfectcatch_ghl_webhook_refused_total{verdict="bad_signature"} 2.0' in text

@@ -108,10 +108,19 @@ def test_a_status_callback_without_its_status_is_400(client):
     assert nothing_stored()
 
 
-def test_a_status_callback_with_a_non_numeric_error_code_is_400(client):
+@pytest.mark.parametrize("code", ["oops", "²", "٣"])
+def test_a_status_callback_with_a_non_numeric_error_code_is_400(client, code):
+    """"²" and "٣" are digits to str.isdigit, but not numbers Twilio sends (found by the
+    property-based tests: "²" was a 500)."""
     response = signed_post(client, STATUS, {"MessageSid": "SM" + "c" * 32,
-                                            "MessageStatus": "failed", "ErrorCode": "oops"})
+                                            "MessageStatus": "failed", "ErrorCode": code})
     assert response.status_code == 400 and b"ErrorCode" in response.content
+
+
+def test_a_text_whose_counts_are_not_ascii_digits_is_stored_without_them(client):
+    response = signed_post(client, SMS, inbound_params("Hi", NumMedia="²", NumSegments="²"))
+    message = SmsMessage.objects.get()
+    assert response.status_code == 200 and message.segments is None
 
 
 def test_an_unsigned_status_callback_is_403(client):

@@ -1,21 +1,38 @@
 """The Twilio webhooks' rate limit counts refusals only: Twilio does not retry a 429, so a
-signed request is never turned away for being one of many."""
+correctly signed request is never turned away — not for being one of many, and not for
+coming from an address whose refusal budget someone else spent."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from messaging.models import SmsMessage
-from tests.messaging.conftest import inbound_params, signed_post
+from messaging.models import SmsMessage, SmsStatusCallback
+from messaging.policy import is_opted_out
+from tests.messaging.conftest import (
+    CUSTOMER_PHONE,
+    PUBLIC,
+    inbound_params,
+    sign,
+    signed_post,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("still_clock")]
+SMS, STATUS = "/webhooks/twilio/sms/", "/webhooks/twilio/status/"
 
 
 def post_webhook(client):
-    return client.post("/webhooks/twilio/sms/", data="Body=hi",
-                       content_type="application/x-www-form-urlencoded")
+    return client.post(SMS, data="Body=hi", content_type="application/x-www-form-urlencoded")
+
+
+def wrongly_signed(client, path: str):
+    """A well-formed request signed with another account's auth token."""
+    params = inbound_params("Hi", sid="SM" + "c3" * 16)
+    return client.post(path, data=urlencode(params),
+                       content_type="application/x-www-form-urlencoded",
+                       HTTP_X_TWILIO_SIGNATURE=sign(PUBLIC + path, params, token="f" * 32))
 
 
 def test_signed_twilio_requests_are_never_limited_only_refusals_are(client, settings):
@@ -28,16 +45,36 @@ def test_signed_twilio_requests_are_never_limited_only_refusals_are(client, sett
     assert refused[:2] == [403, 403] and refused[2] == 429
 
 
-def test_once_the_refusal_budget_is_spent_even_a_signed_request_waits(client, settings):
-    """The address is blocked before its request is read: what blocks it is a flood of
-    refusals, and a genuine text from it later in the window gets 429 (Twilio then logs it)."""
+def test_a_signed_stop_from_an_address_that_spent_its_budget_still_opts_the_number_out(
+        client):
+    """Twilio posts every account's webhooks from shared addresses: someone pointing their own
+    Twilio number at us can spend an address's refusal budget, and must not get our
+    customers' STOPs dropped (Twilio does not retry a 429)."""
+    forged = [wrongly_signed(client, SMS).status_code for _ in range(150)]
+    stop = signed_post(client, SMS, inbound_params("STOP"))
+    assert 429 in forged
+    assert stop.status_code == 200 and is_opted_out(CUSTOMER_PHONE)
+
+
+def test_a_spent_address_still_gets_429_for_what_it_cannot_sign(client, settings):
     settings.RATELIMITS = {**settings.RATELIMITS, "webhook_twilio": "1/m"}
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        assert post_webhook(client).status_code == 403
-        blocked = signed_post(client, "/webhooks/twilio/sms/", inbound_params("Hi"))
+        assert wrongly_signed(client, SMS).status_code == 403
+        signed = signed_post(client, SMS, inbound_params("Hi"))
+        blocked = wrongly_signed(client, SMS)
         clock.shift(timedelta(seconds=61))
-        later = signed_post(client, "/webhooks/twilio/sms/", inbound_params("Hi"))
-    assert blocked.status_code == 429 and later.status_code == 200
+        later = wrongly_signed(client, SMS)
+    assert signed.status_code == 200 and SmsMessage.objects.count() == 1
+    assert blocked.status_code == 429 and blocked["Retry-After"] == "60"
+    assert later.status_code == 403
+
+
+def test_a_signed_status_callback_from_a_spent_address_is_recorded(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "webhook_twilio": "1/m"}
+    assert [wrongly_signed(client, STATUS).status_code for _ in range(2)] == [403, 429]
+    response = signed_post(client, STATUS, {"MessageSid": "SM" + "b2" * 16,
+                                            "MessageStatus": "delivered"})
+    assert response.status_code == 204 and SmsStatusCallback.objects.count() == 1
 
 
 def test_the_status_callback_counts_refusals_the_same_way(client, settings):
