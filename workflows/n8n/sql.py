@@ -55,12 +55,17 @@ class NotRecognised(ValueError):
 
 @cache
 def mirror_tables() -> dict[str, tuple[str, frozenset[str]]]:
-    """``{"st_estimates": ("estimate", {columns})}`` for every synced resource."""
-    from servicetitan.resources import RESOURCES
+    """``{"st_estimates": ("estimate", {columns})}`` for every mirrored entity (the models the
+    ServiceTitan app registers with ``workflows.entities``; workflows imports none itself)."""
+    from workflows.entities import ENTITY_MODELS
 
-    return {r.shape.table: (r.entity, frozenset([*r.shape.column_names, "active", "created_on",
-                                                 "modified_on"]))
-            for r in RESOURCES}
+    return {model._meta.db_table: (entity, frozenset(
+                field.column for field in model._meta.concrete_fields
+                if field.column not in _NOT_COLUMNS))
+            for entity, model in ENTITY_MODELS.items()}
+
+
+_NOT_COLUMNS = {"raw", "synced_at"}
 
 
 def recognise_query(query: str) -> Recognised:
