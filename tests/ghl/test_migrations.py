@@ -9,7 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BEFORE, AFTER = [("ghl", "0002_contact_phone_e164")], [("ghl", "0003_webhook_retries_and_refusal_sample")]
+BEFORE = [("ghl", "0002_contact_phone_e164")]
+AFTER = [("ghl", "0003_webhook_retries_and_refusal_sample")]
 
 
 def migrate(targets):
