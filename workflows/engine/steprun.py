@@ -131,7 +131,7 @@ class InstanceRun:
         run = StepRun(instance_id=instance.pk, definition_id=instance.definition_id, step=step,
                       context=instance.context, entity_type=instance.entity_type,
                       entity_id=instance.entity_id, idempotency_key=row.idempotency_key,
-                      attempt=row.attempt, now=now)
+                      attempt=row.attempt, now=now, customer_id=instance.customer_id)
         try:
             return step_type.run(run)
         except StepError as exc:

@@ -52,6 +52,9 @@ class StepRun:
     idempotency_key: str             # stable per instance and step: "wf-<instance>-<step id>"
     attempt: int                     # 1 for the first attempt
     now: datetime
+    # The customer the instance is about, found when it started (the entity's, else the
+    # trigger payload's customer_id); None when nobody knew it. Steps use this one.
+    customer_id: int | None = None
 
 
 @dataclass
