@@ -3,6 +3,7 @@
     VendorError("503 Service Unavailable", status=503, retryable=True, retry_after=7.0)
     retryable_status(503)              True: 408, 425, 429 and 5xx (a client may add its own)
     parse_retry_after("7")             7.0; an HTTP date gives the seconds until then
+    error_fields(response)             {"retryable": …, "retry_after": …} of an error answer
     Backoff(jitter_floor=0.5).wait(3)  exponential backoff with jitter, or what the vendor asked
     call_with_retries(attempt, attempts=5, backoff=Backoff())   attempt() until it succeeds
 
@@ -24,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import requests
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,6 +75,14 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:  # RFC 9110 dates are GMT; obsolete forms may lack the zone
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def error_fields(response: requests.Response, also: frozenset[int] = frozenset()
+                 ) -> dict[str, Any]:
+    """What an error answer tells a ``VendorError``: whether it is ``retryable`` (its status,
+    ``also`` as in ``retryable_status``) and its ``retry_after``."""
+    return {"retryable": retryable_status(response.status_code, also),
+            "retry_after": parse_retry_after(response.headers.get("Retry-After"))}
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from config.vendor_http import (
-    Backoff,
-    VendorError,
-    call_with_retries,
-    parse_retry_after,
-    retryable_status,
-)
+from config.vendor_http import Backoff, VendorError, call_with_retries, error_fields
 from ghl.pacing import Pacer, shared_pacer
 
 log = logging.getLogger(__name__)
@@ -120,10 +114,8 @@ class GHLClient:
                                method=method, path=path) from exc
             self.pacer.observe(response.headers)
             if response.status_code >= 400:
-                raise GHLError(response.status_code, error_message(response),
-                               retryable=retryable_status(response.status_code),
-                               method=method, path=path,
-                               retry_after=parse_retry_after(response.headers.get("Retry-After")))
+                raise GHLError(response.status_code, error_message(response), method=method,
+                               path=path, **error_fields(response))
             return self._body(response, method, path)
 
         # A create that may have happened (a timeout, a 5xx) is not repeated blind: only a

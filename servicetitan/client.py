@@ -25,13 +25,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from config.vendor_http import (
-    Backoff,
-    VendorError,
-    call_with_retries,
-    parse_retry_after,
-    retryable_status,
-)
+from config.vendor_http import Backoff, VendorError, call_with_retries, error_fields
 from config.vendors import ServiceTitanSettings
 from servicetitan.conf import setting
 from servicetitan.ratelimit import RateLimiter
@@ -245,8 +239,7 @@ def _token_from(response: requests.Response) -> tuple[str, float]:
 def _http_error(endpoint: str, response: requests.Response) -> ServiceTitanError:
     status = response.status_code
     return ServiceTitanError(f"{status} {problem_text(response)}", status=status,
-                             endpoint=endpoint, retryable=retryable_status(status, MAINTENANCE),
-                             retry_after=parse_retry_after(response.headers.get("Retry-After")))
+                             endpoint=endpoint, **error_fields(response, MAINTENANCE))
 
 
 def _export_page(endpoint: str, body: Any) -> Page:

@@ -48,7 +48,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util.connection import create_connection
 
-from config.vendor_http import parse_retry_after, retryable_status
+from config.vendor_http import error_fields
 from workflows.steps.base import PermanentStepError, TransientStepError
 
 log = logging.getLogger(__name__)
@@ -100,9 +100,10 @@ def send(method: str, url: str, *, body: Any = None, headers: dict[str, str] | N
         raise PermanentStepError(f"{where}: refused, {exc}") from None
     log.info("webhook %s → %s", where, response.status_code)
     parsed = redact_data(_parse(content, response.encoding))
-    if retryable_status(response.status_code):
-        raise TransientStepError(f"{where} answered {response.status_code}", retry_after=(
-            parse_retry_after(response.headers.get("Retry-After"))))
+    refusal = error_fields(response)
+    if refusal["retryable"]:
+        raise TransientStepError(f"{where} answered {response.status_code}",
+                                 retry_after=refusal["retry_after"])
     if response.status_code >= 400:
         raise PermanentStepError(f"{where} answered {response.status_code}: "
                                  f"{str(parsed)[:300]}")

@@ -5,11 +5,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+import requests
 
 from config.vendor_http import (
     Backoff,
     VendorError,
     call_with_retries,
+    error_fields,
     parse_retry_after,
     retryable_status,
 )
@@ -56,6 +58,19 @@ def test_timeouts_rate_limits_and_server_errors_are_retryable(status, retryable)
 
 def test_a_vendor_may_add_statuses_of_its_own():
     assert retryable_status(409, frozenset({409})) and not retryable_status(409)
+
+
+def answer(status: int, **headers: str) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.headers.update({name.replace("_", "-"): value for name, value in headers.items()})
+    return response
+
+
+def test_an_error_answer_gives_whether_to_retry_and_when():
+    assert error_fields(answer(429, Retry_After="7")) == {"retryable": True, "retry_after": 7.0}
+    assert error_fields(answer(404)) == {"retryable": False, "retry_after": None}
+    assert error_fields(answer(409), frozenset({409}))["retryable"]
 
 
 def test_the_backoff_doubles_up_to_its_cap_with_jitter():
