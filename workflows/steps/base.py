@@ -27,6 +27,7 @@ class StepError(Exception):
     ``Retry-After``); the engine's next attempt of a transient error comes no sooner."""
 
     transient: ClassVar[bool] = True
+    retry_after: float | None = None
 
     def __init__(self, message: str = "", *, retry_after: float | None = None) -> None:
         super().__init__(message)
