@@ -2,9 +2,10 @@
 
 Every call carries ``Authorization: Bearer <token>`` and ``Version: 2021-07-28``, is paced
 from GHL's ``X-RateLimit-*`` headers (``ghl.pacing``, shared by every thread of the process)
-and retried with backoff on 429 (honouring ``Retry-After``), 5xx and connection errors. Every
-failure is one ``GHLError`` with ``.status`` (None when nothing answered), ``.message`` (GHL's
-own message) and ``.retryable`` (whether a later attempt may succeed).
+and retried with backoff on 429 (honouring ``Retry-After``), 408, 5xx and connection errors
+(``config.vendor_http``). Every failure is one ``GHLError`` (a ``VendorError``) with
+``.status`` (None when nothing answered), ``.message`` (GHL's own message) and ``.retryable``
+(whether a later attempt may succeed).
 
 The location id travels in the body or the query, never in a header (GHL's rule); callers
 add it, because its name differs by endpoint (``locationId`` / ``location_id``).
@@ -13,7 +14,6 @@ add it, because its name differs by endpoint (``locationId`` / ``location_id``).
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
+from config.vendor_http import Backoff, VendorError, call_with_retries, error_fields
 from ghl.pacing import Pacer, shared_pacer
 
 log = logging.getLogger(__name__)
@@ -30,17 +31,22 @@ TIMEOUT = (5, 30)  # connect, read (seconds)
 # A Retry-After longer than this means the daily allowance is spent: waiting inside one call
 # would hold a worker for hours, so the error goes back to the caller (retryable) instead.
 MAX_RETRY_AFTER = 120.0
+# Equal jitter: 0.5–1 × 1, 2, 4 … 30 seconds.
+BACKOFF = Backoff(jitter_floor=0.5, give_up_beyond=MAX_RETRY_AFTER)
 
 
-class GHLError(Exception):
-    """A GHL call failed. ``status`` is the HTTP status (None: no answer at all)."""
+class GHLError(VendorError):
+    """A GHL call failed. ``status`` is the HTTP status (None: no answer at all),
+    ``message`` GHL's own message."""
 
     def __init__(self, status: int | None, message: str, *, retryable: bool,
-                 method: str = "", path: str = ""):
-        self.status, self.message, self.retryable = status, message, retryable
+                 method: str = "", path: str = "", retry_after: float | None = None):
+        super().__init__(message, status=status, retryable=retryable, retry_after=retry_after)
         self.method, self.path = method, path
-        where = f"{method} {path}: " if method else ""
-        super().__init__(f"GHL {where}{status or 'no answer'}: {message}")
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.path}: " if self.method else ""
+        return f"GHL {where}{self.status or 'no answer'}: {self.message}"
 
 
 def error_message(response: requests.Response) -> str:
@@ -62,10 +68,6 @@ def record(answer: dict[str, Any], key: str, path: str) -> dict[str, Any]:
     if not isinstance(value, dict) or not value.get("id"):
         raise GHLError(None, f"the answer has no {key} with an id", retryable=False, path=path)
     return value
-
-
-def _retryable(status: int) -> bool:
-    return status == 429 or status >= 500 or status == 408
 
 
 class GHLClient:
@@ -101,45 +103,31 @@ class GHLClient:
         headers = {"Authorization": f"Bearer {self._token}", "Version": API_VERSION,
                    "Accept": "application/json"}
         params = {k: v for k, v in (params or {}).items() if v is not None}
-        for attempt in range(1, self.max_attempts + 1):
+
+        def attempt() -> dict[str, Any]:
             self.pacer.acquire()
             try:
                 response = self.session.request(method, self.base_url + path, params=params,
                                                 json=json, headers=headers, timeout=TIMEOUT)
             except requests.RequestException as exc:
-                error = GHLError(None, f"{exc.__class__.__name__}: {exc}", retryable=True,
-                                 method=method, path=path)
-                if not idempotent:
-                    raise error from exc
-                self._backoff(error, attempt, None)
-                continue
+                raise GHLError(None, f"{exc.__class__.__name__}: {exc}", retryable=True,
+                               method=method, path=path) from exc
             self.pacer.observe(response.headers)
-            if response.status_code < 400:
-                return self._body(response, method, path)
-            error = GHLError(response.status_code, error_message(response),
-                             retryable=_retryable(response.status_code), method=method, path=path)
-            if not error.retryable or (not idempotent and response.status_code != 429):
-                raise error
-            self._backoff(error, attempt, response.headers.get("Retry-After"))
-        raise AssertionError("unreachable")  # _backoff raises on the last attempt
+            if response.status_code >= 400:
+                raise GHLError(response.status_code, error_message(response), method=method,
+                               path=path, **error_fields(response))
+            return self._body(response, method, path)
 
-    def _backoff(self, error: GHLError, attempt: int, retry_after: str | None) -> None:
-        """Sleep before the next attempt, or raise ``error`` when none is left."""
-        delay = self._delay(attempt, retry_after)
-        if attempt >= self.max_attempts or delay > MAX_RETRY_AFTER:
-            raise error
+        # A create that may have happened (a timeout, a 5xx) is not repeated blind: only a
+        # 429, refused before GHL did anything, is.
+        return call_with_retries(attempt, attempts=self.max_attempts, backoff=BACKOFF,
+                                 retry_if=lambda error: error.retryable
+                                 and (idempotent or error.status == 429),
+                                 before_retry=self._retrying, sleep=self._sleep)
+
+    def _retrying(self, error: VendorError, attempt: int, wait: float) -> None:
         log.warning("%s; attempt %d of %d, retrying in %.1fs", error, attempt,
-                    self.max_attempts, delay)
-        self._sleep(delay)
-
-    @staticmethod
-    def _delay(attempt: int, retry_after: str | None) -> float:
-        try:
-            if retry_after is not None:
-                return max(float(retry_after), 0.0)
-        except ValueError:
-            pass  # an HTTP-date Retry-After: GHL's format is unconfirmed, back off instead
-        return min(2 ** (attempt - 1), 30) * (0.5 + random.random() / 2)
+                    self.max_attempts, wait)
 
     @staticmethod
     def _body(response: requests.Response, method: str, path: str) -> dict[str, Any]:

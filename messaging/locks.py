@@ -22,9 +22,11 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from config.locks import space_key
+
 # The first key of these advisory locks: names the lock space "texts to a number" (the
-# ServiceTitan sync's locks use another).
-_NAMESPACE = zlib.crc32(b"perfectcatch:sms_number") & 0x7FFFFFFF
+# named locks of config.locks use others).
+_NAMESPACE = space_key("sms_number")
 LOCKS = 1024
 
 

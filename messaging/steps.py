@@ -3,10 +3,10 @@
     {"id": "first_text", "type": "send_sms", "purpose": "marketing",
      "body": "Hi {{ customer.first_name }}, your estimate for ${{ entity.total }} is ready."}
 
-The recipient is the instance entity's customer (``customer_id_for``), texted on their first
-active mobile contact (else phone contact). The body is rendered against the instance
-context. The text goes through ``send_sms`` with the step's idempotency key, so a re-run
-after a crash finds the earlier text instead of sending another.
+The recipient is the instance's customer (``StepRun.customer_id``, found when the instance
+started), texted on their first active mobile contact (else phone contact). The body is
+rendered against the instance context. The text goes through ``send_sms`` with the step's
+idempotency key, so a re-run after a crash finds the earlier text instead of sending another.
 
 Outcomes: sent → next step, output ``{"message_id", "sid", "phone", "status"}`` (a later
 ``wait_for_event`` can correlate a reply on ``{"phone": "{{ steps.<id>.phone }}"}``);
@@ -27,7 +27,6 @@ from messaging import selectors
 from messaging.models import Purpose, SmsMessage, SmsStatus
 from messaging.phones import InvalidPhoneNumber
 from messaging.services.send import PACED, InvalidMessage, send_sms
-from servicetitan.selectors import customer_id_for
 from workflows.steps.base import (
     PermanentStepError,
     StepOutcome,
@@ -54,7 +53,7 @@ class SendSmsStep(StepType):
                                   f"texts wait for the recipient's daytime)")
 
     def run(self, run: StepRun) -> StepOutcome:
-        customer_id = customer_id_for(run.entity_type, run.entity_id)
+        customer_id = run.customer_id
         if customer_id is None:
             raise PermanentStepError(f"no customer for {run.entity_type} {run.entity_id}")
         phone = selectors.recipient_phone(customer_id)

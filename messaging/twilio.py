@@ -1,9 +1,11 @@
 """The one way out to Twilio: ``send_message`` through twilio-python, pointed at
 ``settings.TWILIO.api_base_url`` (the sandbox stands in when Twilio is not configured).
 
-Every failure becomes ``TwilioSendError`` with Twilio's ``code`` (None for network errors),
-``transient`` (a later attempt may succeed) and ``outcome_unknown`` (the request may have
-reached Twilio: a retry could send the text twice, so nobody should retry it blindly).
+Every failure becomes ``TwilioSendError`` (a ``config.vendor_http.VendorError``) with Twilio's
+``code`` (None for network errors), ``retryable`` (a later attempt may succeed: 408, 425, 429,
+5xx, and Twilio's queue-full codes) and ``outcome_unknown`` (the request may have reached
+Twilio: a retry could send the text twice, so nobody should retry it blindly). Nothing is
+retried here: ``send_sms`` schedules the next attempt of a retryable text.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from config.vendor_http import VendorError, retryable_status
 from messaging.phones import mask_phone
 
 log = logging.getLogger(__name__)
@@ -32,12 +35,11 @@ TRANSIENT_CODES = frozenset({20429, 21611, 30001, 30022})
 OPTED_OUT_CODE = 21610
 
 
-class TwilioSendError(Exception):
+class TwilioSendError(VendorError):
     def __init__(self, message: str, *, code: int | None = None, status: int | None = None,
-                 transient: bool = False, outcome_unknown: bool = False):
-        super().__init__(message)
-        self.code, self.status = code, status
-        self.transient, self.outcome_unknown = transient, outcome_unknown
+                 retryable: bool = False, outcome_unknown: bool = False):
+        super().__init__(message, status=status, retryable=retryable)
+        self.code, self.outcome_unknown = code, outcome_unknown
 
 
 @dataclass(frozen=True)
@@ -84,17 +86,17 @@ def send_message(*, to: str, body: str, status_callback: str) -> Submitted:
         message = client.messages.create(to=to, body=body, status_callback=status_callback,
                                          **sender_args)
     except TwilioRestException as exc:
-        transient = exc.status == 429 or exc.status >= 500 or exc.code in TRANSIENT_CODES
+        retryable = retryable_status(exc.status) or exc.code in TRANSIENT_CODES
         log.warning("twilio refused a text to %s: HTTP %s code %s", mask_phone(to),
                     exc.status, exc.code)
         raise TwilioSendError(_reason(exc), code=exc.code, status=exc.status,
-                              transient=transient) from None
+                              retryable=retryable) from None
     except requests.RequestException as exc:
         never_sent = _never_connected(exc)
         log.warning("twilio unreachable sending to %s: %s", mask_phone(to),
                     exc.__class__.__name__)
         raise TwilioSendError(f"Twilio unreachable: {exc.__class__.__name__}",
-                              transient=never_sent, outcome_unknown=not never_sent) from None
+                              retryable=never_sent, outcome_unknown=not never_sent) from None
     segments = int(message.num_segments) if message.num_segments else None
     return Submitted(sid=message.sid, status=message.status, segments=segments)
 

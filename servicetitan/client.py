@@ -3,10 +3,10 @@
 ``ServiceTitanClient`` owns the base URL, the client-credentials token (cached until shortly
 before it expires, renewed once on a 401), the ``ST-App-Key`` header, the shared rate limit
 (all threads together stay under ServiceTitan's 60 calls per second), retries with
-exponential backoff and full jitter (429 honouring ``Retry-After``, 5xx, 409 maintenance,
-connection errors; the token is re-read on every try), and paging of export and list
-endpoints. Every failure is a ``ServiceTitanError`` naming the endpoint and saying whether a
-retry could help.
+exponential backoff and full jitter (``config.vendor_http``: 429 honouring ``Retry-After``,
+5xx, 408, 409 maintenance, connection errors; the token is re-read on every try), and paging
+of export and list endpoints. Every failure is a ``ServiceTitanError`` (a ``VendorError``)
+naming the endpoint and saying whether a retry could help.
 
 A client is used by one thread at a time (it owns a ``requests.Session`` and counts its own
 requests and retries for the sync log); the token cache and the rate limiter are shared by
@@ -16,7 +16,6 @@ every client of the process (``shared_tokens``, ``shared_limiter``).
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,16 +25,19 @@ from typing import Any
 import requests
 from django.conf import settings
 
+from config.vendor_http import Backoff, VendorError, call_with_retries, error_fields
 from config.vendors import ServiceTitanSettings
 from servicetitan.conf import setting
 from servicetitan.ratelimit import RateLimiter
-from servicetitan.responses import ServiceTitanError, parse_body, problem_text, retry_after
+from servicetitan.responses import ServiceTitanError, parse_body, problem_text
 
 log = logging.getLogger(__name__)
 
 LIST_PAGE_SIZE = 5000        # the documented maximum
 TOKEN_MARGIN = 60.0          # renew this many seconds before the token expires
 CONNECT_TIMEOUT = 10.0
+# 409 on a read: ServiceTitan answers it while the tenant is suspended for maintenance.
+MAINTENANCE = frozenset({409})
 
 
 class TokenCache:
@@ -97,7 +99,8 @@ class ServiceTitanClient:
         self.tokens = tokens or shared_tokens(self.config)
         self.limiter = limiter or shared_limiter()
         self.max_retries = int(setting("ST_MAX_RETRIES") if max_retries is None else max_retries)
-        self.backoff_base, self.backoff_cap, self.max_wait = backoff_base, backoff_cap, max_wait
+        # Full jitter; a Retry-After is honoured, up to max_wait.
+        self.backoff = Backoff(base=backoff_base, cap=backoff_cap, longest=max_wait)
         self.sleep = sleep
         self.timeout = (CONNECT_TIMEOUT, float(setting("ST_REQUEST_TIMEOUT_SECONDS")))
         self.session = requests.Session()
@@ -147,78 +150,77 @@ class ServiceTitanClient:
     # --- one call -------------------------------------------------------------------------
     def get(self, endpoint: str, params: dict[str, str] | None = None) -> Any:
         """GET ``endpoint`` (a path under the API base) and return the decoded JSON body."""
-        return self._with_retries(endpoint, lambda token: self.session.get(
+        return self._call(endpoint, lambda token: self.session.get(
             self.url(endpoint), params=params, timeout=self.timeout,
             headers={"Authorization": f"Bearer {token}", "ST-App-Key": self.config.app_key}))
 
-    def _with_retries(self, endpoint: str, send: Callable[[str], requests.Response]) -> Any:
+    def _call(self, endpoint: str, send: Callable[[str], requests.Response]) -> Any:
+        """``send(token)`` under the retry rules: the token is read afresh for every try, a
+        401 renews it once (at once, not counted as a try), and a failed token request,
+        retried already by ``_fetch_token``, is not tried again here."""
         if not self.config.enabled:  # SERVICETITAN_ENABLED=false: no token, no call
             raise ServiceTitanError(self.config.turned_off, endpoint=endpoint)
         renewed = False
-        attempt = 0
-        while True:
-            token = self.tokens.get(self._fetch_token)
-            self.limiter.acquire()
-            self.requests += 1
-            try:
-                response = send(token)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                error = ServiceTitanError(f"connection failed: {exc.__class__.__name__}",
-                                          endpoint=endpoint, retryable=True)
-                wait = None
-            else:
-                if response.status_code == 401 and not renewed:
-                    # The token expired or was revoked early: renew once and try again.
-                    self.tokens.invalidate(token)
-                    renewed = True
-                    self.retries += 1
-                    continue
-                if response.status_code == 200:
-                    try:
-                        return parse_body(response.content)
-                    except ValueError:
-                        error = ServiceTitanError("the response is not JSON", status=200,
-                                                  endpoint=endpoint, retryable=True)
-                        wait = None
-                else:
-                    error = _http_error(endpoint, response)
-                    wait = retry_after(response.headers.get("Retry-After"))
-            attempt += 1
-            if not error.retryable or attempt > self.max_retries:
-                raise error
-            self._back_off(error, attempt, wait)
 
-    def _back_off(self, error: ServiceTitanError, attempt: int, wait: float | None) -> None:
-        if wait is None:  # exponential backoff with full jitter
-            wait = random.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** attempt))
-        wait = min(wait, self.max_wait)
+        def attempt() -> Any:
+            nonlocal renewed
+            token = self.tokens.get(self._fetch_token)
+            response = self._send(endpoint, lambda: send(token))
+            if response.status_code == 401 and not renewed:
+                # The token expired or was revoked early: renew once and try again.
+                self.tokens.invalidate(token)
+                renewed = True
+                self.retries += 1
+                token = self.tokens.get(self._fetch_token)
+                response = self._send(endpoint, lambda: send(token))
+            return _body(endpoint, response)
+
+        return call_with_retries(attempt, attempts=self.max_retries + 1, backoff=self.backoff,
+                                 retry_if=lambda error: error.retryable
+                                 and error.endpoint == endpoint,
+                                 before_retry=self._retrying, sleep=self.sleep)
+
+    def _send(self, endpoint: str, send: Callable[[], requests.Response]) -> requests.Response:
+        self.limiter.acquire()
+        return self._request(endpoint, send)
+
+    def _request(self, endpoint: str, send: Callable[[], requests.Response]
+                 ) -> requests.Response:
+        self.requests += 1
+        try:
+            return send()
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise ServiceTitanError(f"connection failed: {exc.__class__.__name__}",
+                                    endpoint=endpoint, retryable=True) from None
+
+    def _retrying(self, error: VendorError, attempt: int, wait: float) -> None:
         self.retries += 1
         log.warning("ServiceTitan %s; retry %d/%d in %.2fs", error, attempt, self.max_retries,
                     wait)
-        self.sleep(wait)
 
     def _fetch_token(self) -> tuple[str, float]:
         """A new token from the auth endpoint (client credentials); retried like any call."""
-        attempt = 0
-        while True:
-            self.requests += 1
-            try:
-                response = self.session.post(self.config.auth_url, timeout=self.timeout, data={
+        def attempt() -> tuple[str, float]:
+            response = self._request("token", lambda: self.session.post(
+                self.config.auth_url, timeout=self.timeout, data={
                     "grant_type": "client_credentials", "client_id": self.config.client_id,
-                    "client_secret": self.config.client_secret})
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                error = ServiceTitanError(f"connection failed: {exc.__class__.__name__}",
-                                          endpoint="token", retryable=True)
-                wait = None
-            else:
-                if response.status_code == 200:
-                    return _token_from(response)
-                error = _http_error("token", response)
-                wait = retry_after(response.headers.get("Retry-After"))
-            attempt += 1
-            if not error.retryable or attempt > self.max_retries:
-                raise error
-            self._back_off(error, attempt, wait)
+                    "client_secret": self.config.client_secret}))
+            if response.status_code != 200:
+                raise _http_error("token", response)
+            return _token_from(response)
+
+        return call_with_retries(attempt, attempts=self.max_retries + 1, backoff=self.backoff,
+                                 before_retry=self._retrying, sleep=self.sleep)
+
+
+def _body(endpoint: str, response: requests.Response) -> Any:
+    if response.status_code != 200:
+        raise _http_error(endpoint, response)
+    try:
+        return parse_body(response.content)
+    except ValueError:
+        raise ServiceTitanError("the response is not JSON", status=200, endpoint=endpoint,
+                                retryable=True) from None
 
 
 def _token_from(response: requests.Response) -> tuple[str, float]:
@@ -236,10 +238,8 @@ def _token_from(response: requests.Response) -> tuple[str, float]:
 
 def _http_error(endpoint: str, response: requests.Response) -> ServiceTitanError:
     status = response.status_code
-    # 409 on a read: ServiceTitan answers it while the tenant is suspended for maintenance.
-    retryable = status in (408, 409, 429) or status >= 500
     return ServiceTitanError(f"{status} {problem_text(response)}", status=status,
-                             endpoint=endpoint, retryable=retryable)
+                             endpoint=endpoint, **error_fields(response, MAINTENANCE))
 
 
 def _export_page(endpoint: str, body: Any) -> Page:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from servicetitan.locks import resource_lock
+from config.locks import named_lock
 from servicetitan.models import SyncState
 from servicetitan.resources import resolve
+from servicetitan.sync import SYNC_LOCKS
 
 
 def enqueue_sync(resources: list[str]) -> str:
@@ -22,7 +23,7 @@ def reset_cursor(resource: str) -> bool:
     """Make the next sync of ``resource`` re-read it from the beginning. Rows stay; what the
     re-read finds unchanged is not written or announced again. Returns False (and changes
     nothing) while a sync of the resource is running."""
-    with resource_lock(resource) as held:
+    with named_lock(SYNC_LOCKS, resource) as held:
         if not held:
             return False
         SyncState.objects.filter(resource=resource).update(

@@ -1,15 +1,15 @@
-"""Reading ServiceTitan's answers: JSON bodies, RFC 7807 problems, ``Retry-After``, and the
-one exception every failure becomes."""
+"""Reading ServiceTitan's answers: JSON bodies, RFC 7807 problems, and the one exception every
+failure becomes (a ``config.vendor_http.VendorError``)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import orjson
 import requests
+
+from config.vendor_http import VendorError
 
 # A run of 19+ digits may be a number beyond 64 bits, which orjson would turn into a float.
 # Finding one: every digit becomes \x01, then a plain substring search (both run in C; a
@@ -19,18 +19,15 @@ _DIGITS = bytes.maketrans(b"0123456789", b"\x01" * 10)
 _LONG_RUN = b"\x01" * 19
 
 
-class ServiceTitanError(Exception):
+class ServiceTitanError(VendorError):
     """A call that failed. ``retryable``: whether trying again later could help (429, 5xx,
     maintenance, connection errors) — by the time this is raised the client's own retries
     are spent. ``endpoint`` is the path called (or "token")."""
 
     def __init__(self, message: str, *, status: int | None = None, endpoint: str = "",
-                 retryable: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+                 retryable: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(message, status=status, retryable=retryable, retry_after=retry_after)
         self.endpoint = endpoint
-        self.retryable = retryable
 
     def __str__(self) -> str:
         if self.endpoint == "token":
@@ -61,20 +58,3 @@ def problem_text(response: requests.Response, limit: int = 300) -> str:
         parts += [f"{field}: {'; '.join(map(str, messages))}" if isinstance(messages, list)
                   else f"{field}: {messages}" for field, messages in errors.items()]
     return " — ".join(part for part in parts if part)[:limit]
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

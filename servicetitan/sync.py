@@ -21,16 +21,17 @@ from datetime import datetime, timedelta
 from django.db import connection, connections, reset_queries, transaction
 from django.utils import timezone
 
+from config.locks import named_lock
 from servicetitan.changes import Announce
 from servicetitan.client import Page, ServiceTitanClient
 from servicetitan.conf import setting
 from servicetitan.convert import parse_time
-from servicetitan.locks import resource_lock
 from servicetitan.models import SyncLog, SyncState
 from servicetitan.resources import EXPORT, Resource, resolve
 from servicetitan.writer import PageResult, write_page
 
 log = logging.getLogger(__name__)
+SYNC_LOCKS = "st_sync"   # the space of the named locks: one sync of a resource at a time
 
 # List resources are re-read from a little before the newest modifiedOn seen: a change saved
 # on ServiceTitan's side just before that instant may only become visible after it.
@@ -100,7 +101,7 @@ def sync_resource(resource: Resource, *, run_id: uuid.UUID, full: bool = False,
     """One resource, under its lock. A failure of the sync (ServiceTitan errors, retries
     spent, unexpected data) is recorded in its log row, not raised; only a database that
     goes away raises."""
-    with resource_lock(resource.name) as held:
+    with named_lock(SYNC_LOCKS, resource.name) as held:
         if not held:
             log.info("ServiceTitan %s: another sync is running; skipped", resource.name)
             return Outcome(resource.name, None)

@@ -2,7 +2,9 @@
 
 Every request carries the step's ``Idempotency-Key`` header, so a receiver can recognise a
 re-sent request after a crash. Errors say whether a retry can help: connection problems,
-timeouts, 408, 429 and 5xx are transient; any other 4xx is permanent. Log lines show the
+timeouts and the statuses ``config.vendor_http.retryable_status`` names (408, 425, 429, 5xx)
+are transient, and carry the answer's ``Retry-After`` (seconds or a date) for the engine to
+honour; any other 4xx is permanent. Log lines show the
 method, host and path only (query strings may hold tokens).
 
 A definition is written by staff, but its requests leave from the worker, inside the network:
@@ -46,10 +48,10 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util.connection import create_connection
 
+from config.vendor_http import error_fields
 from workflows.steps.base import PermanentStepError, TransientStepError
 
 log = logging.getLogger(__name__)
-_TRANSIENT_STATUSES = {408, 425, 429}
 MAX_BODY_CHARS = 4000
 MAX_RESPONSE_BYTES = 1_000_000
 MAX_REDIRECTS = 5
@@ -98,8 +100,10 @@ def send(method: str, url: str, *, body: Any = None, headers: dict[str, str] | N
         raise PermanentStepError(f"{where}: refused, {exc}") from None
     log.info("webhook %s → %s", where, response.status_code)
     parsed = redact_data(_parse(content, response.encoding))
-    if response.status_code >= 500 or response.status_code in _TRANSIENT_STATUSES:
-        raise TransientStepError(f"{where} answered {response.status_code}")
+    refusal = error_fields(response)
+    if refusal["retryable"]:
+        raise TransientStepError(f"{where} answered {response.status_code}",
+                                 retry_after=refusal["retry_after"])
     if response.status_code >= 400:
         raise PermanentStepError(f"{where} answered {response.status_code}: "
                                  f"{str(parsed)[:300]}")

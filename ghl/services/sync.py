@@ -20,12 +20,13 @@ from datetime import datetime, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
+from config.locks import named_lock
 from ghl.client import GHLClient, GHLError
-from ghl.locks import named_lock
 from ghl.models import GHLContact, SyncLog, SyncState
 from ghl.services import feeds, mirror, staff, stages
 
 log = logging.getLogger(__name__)
+SYNC_LOCKS = "ghl_sync"   # the space of the named locks: one sync of a record type at a time
 
 # A contact saved just before the watermark may become visible to search a little later.
 CONTACT_OVERLAP = timedelta(minutes=5)
@@ -81,7 +82,7 @@ def sync(names: list[str] | None = None, *, full: bool = False,
 def sync_resource(resource: Resource, *, client: GHLClient, run_id: uuid.UUID,
                   full: bool = False, progress: Progress | None = None) -> SyncLog:
     entry = SyncLog.objects.create(run_id=run_id, resource=resource.name, full=full)
-    with named_lock(f"sync.{resource.name}") as held:
+    with named_lock(SYNC_LOCKS, resource.name) as held:
         if not held:
             return _finish(entry, SyncLog.Status.BUSY, "another sync of it was running")
         try:

@@ -30,12 +30,11 @@ from django.utils import timezone
 
 from messaging.conf import messaging_conf
 from messaging.keywords import Classification, Intent, classify
-from messaging.models import Direction, OptOutSource, SmsMessage, SmsStatus
+from messaging.models import OptOutSource, SmsMessage
 from messaging.phones import mask_phone, try_normalize
 from messaging.policy import is_opted_out
 from messaging.services import preferences
-from messaging.services.received import store_received
-from servicetitan.selectors import customer_for_phone
+from messaging.services.received import new_inbound_row, store_received
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600
@@ -126,14 +125,9 @@ def receive_sms(inbound: Inbound, now: datetime | None = None) -> InboundOutcome
 
 def _receive_keyword(inbound: Inbound, found: Classification, phone: str,
                      now: datetime) -> InboundOutcome:
-    customer_id = customer_for_phone(phone)
     try:
         with transaction.atomic():
-            message = SmsMessage.objects.create(
-                direction=Direction.INBOUND, sid=inbound.sid, from_number=inbound.from_,
-                to_number=inbound.to, phone=phone, body=inbound.body,
-                segments=inbound.segments, status=SmsStatus.RECEIVED, customer_id=customer_id,
-                intent=found.intent, raw=inbound.raw, received_at=now)
+            message = new_inbound_row(inbound, phone, now, intent=found.intent)
             reply = _act(message, found, inbound, phone)
     except IntegrityError:
         if SmsMessage.objects.filter(sid=inbound.sid).exists():
@@ -141,7 +135,7 @@ def _receive_keyword(inbound: Inbound, found: Classification, phone: str,
             return InboundOutcome(None)
         raise
     log.info("inbound sms %s from %s: %s", message.pk, mask_phone(phone), found.intent)
-    return InboundOutcome(message.pk, customer_id, reply)
+    return InboundOutcome(message.pk, message.customer_id, reply)
 
 
 def _act(message: SmsMessage, found: Classification, inbound: Inbound, phone: str) -> str:

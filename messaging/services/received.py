@@ -1,19 +1,23 @@
-"""Storing an ordinary inbound text (no keyword) — the webhook's hot path.
+"""Storing the texts customers send: the one writer of inbound ``sms_messages`` rows.
 
-``store_received`` writes the ``sms_messages`` row, linked to the customer whose ServiceTitan
-contact has the number (its ``phone_e164`` key), and its ``sms.received`` workflow event,
-atomically, deduplicated on MessageSid. On PostgreSQL that is one prepared statement (one
-round trip, its own transaction, planned once per connection): the contact lookup, the message
-insert (``ON CONFLICT (sid) DO NOTHING``: a redelivery inserts nothing and so emits nothing),
-the event insert and the ``NOTIFY`` that wakes the workflow workers on commit. Elsewhere (the
-embedded SQLite default) the ORM does the same in a transaction, through
-``workflows.events.record_event``.
+``store_received`` is the webhook's hot path, for an ordinary text (no keyword): it writes the
+row, linked to the customer whose ServiceTitan contact has the number (its ``phone_e164``
+key), and its ``sms.received`` workflow event, atomically, deduplicated on MessageSid. On
+PostgreSQL that is one prepared statement (one round trip, its own transaction, planned once
+per connection): the contact lookup, the message insert (``ON CONFLICT (sid) DO NOTHING``: a
+redelivery inserts nothing and so emits nothing), the event insert and the ``NOTIFY`` that
+wakes the workflow workers on commit. Elsewhere (the embedded SQLite default) the ORM does the
+same in a transaction, through ``new_inbound_row`` and ``workflows.events.record_event``.
 
-The NOTIFY is sent only when something listens for ``sms.received``: an instance waiting for
-it, or an active definition that starts on it or is cancelled by it. PostgreSQL serialises
+The NOTIFY is sent only when something listens for ``sms.received``, as ``workflows.listeners``
+decides it (an instance waiting for it, an active definition that starts on it — alone or
+among several types — or a live instance its version cancels on it). PostgreSQL serialises
 the commits of all transactions that notified (a global lock), which cost the webhook about
 40 % of its throughput in ``bench/webhook_load.py``; the NOTIFY only saves latency, since
 the event is in the outbox either way and a worker finds it at its next poll.
+
+``new_inbound_row`` writes the row of a keyword text (STOP, HELP, …) inside the transaction
+that acts on it (``messaging.services.inbound``), the same row the ORM path writes.
 
 The statement writes ``workflow_events`` rows itself; ``test_received`` checks they equal what
 ``record_events`` writes, so a change to that table shows up there.
@@ -32,6 +36,7 @@ from config.db import pg_cursor
 from messaging.models import Direction, SmsMessage, SmsStatus
 from servicetitan.selectors import customer_for_phone
 from workflows.events import Event, record_event
+from workflows.listeners import LISTENING_SQL
 
 if TYPE_CHECKING:
     from messaging.services.inbound import Inbound
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
 # The literal values are the enums' and servicetitan.selectors.PHONE_TYPES (test_received
 # checks): a plain string, no formatting. The contact is found by its E.164 key, as
 # servicetitan.selectors.contacts_for_phone finds it.
+SMS_RECEIVED = "sms.received"
 _STORE = """
 WITH contact AS (
     SELECT customer_id FROM st_customer_contacts
@@ -64,15 +70,9 @@ event AS (
         'twilio', %(now)s
     FROM message RETURNING id)
 SELECT message.id, message.customer_id,
-       (SELECT count(pg_notify('workflows', '')) FROM event WHERE EXISTS (
-            SELECT 1 FROM workflow_instances
-            WHERE status = 'waiting' AND wait_event_type = 'sms.received')
-        OR EXISTS (
-            SELECT 1 FROM workflow_definitions WHERE active AND (
-                trigger_event = 'sms.received'
-                OR cancel_on @> '[{"event": "sms.received"}]'::jsonb)))
+       (SELECT count(pg_notify('workflows', '')) FROM event WHERE """ + LISTENING_SQL + """)
 FROM message
-"""
+"""  # noqa: S608  (constants only: the values are bound)
 
 
 @dataclass(frozen=True)
@@ -96,24 +96,33 @@ def _store_in_one_statement(inbound: Inbound, phone: str, now: datetime) -> Stor
             "sid": inbound.sid,
             "from": inbound.from_, "to": inbound.to, "phone": phone, "body": inbound.body,
             "segments": inbound.segments, "media": inbound.media,
-            "raw": json.dumps(inbound.raw), "now": now}, prepare=True)
+            "raw": json.dumps(inbound.raw), "now": now, "event_type": SMS_RECEIVED},
+            prepare=True)
         row = cursor.fetchone()
     return Stored(row[0], row[1]) if row else None
 
 
 def _store_with_the_orm(inbound: Inbound, phone: str, now: datetime) -> Stored | None:
-    customer_id = customer_for_phone(phone) if phone.startswith("+") else None
     try:
         with transaction.atomic():
-            message = SmsMessage.objects.create(
-                direction=Direction.INBOUND, sid=inbound.sid, from_number=inbound.from_,
-                to_number=inbound.to, phone=phone, body=inbound.body, segments=inbound.segments,
-                status=SmsStatus.RECEIVED, customer_id=customer_id, raw=inbound.raw,
-                received_at=now)
+            message = new_inbound_row(inbound, phone, now)
+            customer_id = message.customer_id
             entity = ("customer", customer_id) if customer_id else ("phone", phone)
-            record_event(Event("sms.received", *entity, source="twilio", payload={
+            record_event(Event(SMS_RECEIVED, *entity, source="twilio", payload={
                 "phone": phone, "body": inbound.body, "customer_id": customer_id,
                 "message_id": message.pk, "to": inbound.to, "media": inbound.media}))
     except IntegrityError:
         return None
     return Stored(message.pk, customer_id)
+
+
+def new_inbound_row(inbound: Inbound, phone: str, now: datetime, intent: str = "") -> SmsMessage:
+    """Insert the row of a text customers sent, linked to the customer the number belongs to
+    (``phone``: E.164, or the raw From of a sender that is not a phone). Call inside a
+    transaction; raises ``IntegrityError`` for a MessageSid stored before."""
+    customer_id = customer_for_phone(phone) if phone.startswith("+") else None
+    return SmsMessage.objects.create(
+        direction=Direction.INBOUND, sid=inbound.sid, from_number=inbound.from_,
+        to_number=inbound.to, phone=phone, body=inbound.body, segments=inbound.segments,
+        status=SmsStatus.RECEIVED, customer_id=customer_id, intent=intent, raw=inbound.raw,
+        received_at=now)

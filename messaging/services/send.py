@@ -204,7 +204,7 @@ def _failed(message: SmsMessage, exc: twilio.TwilioSendError) -> SmsMessage:
     common = {"error_code": exc.code, "error_message": str(exc)[:255], "attempts": attempts}
     if exc.outcome_unknown:
         return _update(message, status=SmsStatus.UNKNOWN, **common)
-    if exc.transient:
+    if exc.retryable:
         backoff = RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1]
         return _update(message, status=SmsStatus.RETRYING, send_after=now + backoff, **common)
     message = _update(message, status=SmsStatus.FAILED, failed_at=now, **common)

@@ -1,8 +1,11 @@
 """The GHL client against the sandbox over real HTTP: headers, errors, retries."""
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
+import responses
 
 from ghl.client import API_VERSION, GHLClient, GHLError
 from ghl.pacing import Pacer
@@ -44,6 +47,17 @@ def test_it_waits_as_long_as_retry_after_says_on_a_429(sandbox, ghl_client, slee
     sandbox.app.faults.add(vendor="ghl", status=429, times=1, retry_after=3)
     ghl_client.get("/opportunities/pipelines", locationId=ghl_client.location_id)
     assert sleeps == [3.0]
+
+
+@responses.activate
+def test_it_waits_until_the_date_a_retry_after_gives(ghl_client, sleeps):
+    url = f"{ghl_client.base_url}/users/"
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
+    responses.get(url, status=429, json={"message": "slow down"}, headers={"Retry-After": later})
+    responses.get(url, json={"users": []})
+    assert ghl_client.get("/users/", locationId=ghl_client.location_id) == {"users": []}
+    [wait] = sleeps
+    assert 55 <= wait <= 60
 
 
 def test_a_retry_after_of_hours_comes_back_as_a_retryable_error_at_once(sandbox, ghl_client,

@@ -31,7 +31,7 @@ NIGHT = datetime(2026, 6, 11, 3, 0, tzinfo=UTC)   # 23:00 in Florida
 def step_run(customer_id, now=NOON, step=STEP, key="wf-1-first_text") -> StepRun:
     return StepRun(instance_id=1, definition_id=1, step=step, entity_type="customer",
                    entity_id=str(customer_id), idempotency_key=key, attempt=1, now=now,
-                   context={"customer": {"first_name": "Dana"}})
+                   context={"customer": {"first_name": "Dana"}}, customer_id=customer_id)
 
 
 def test_send_sms_is_registered_with_the_engine():
@@ -93,6 +93,16 @@ def test_a_refused_text_fails_the_step_with_twilios_code(twilio):
 def test_a_customer_without_a_phone_fails_the_step(db):
     with pytest.raises(PermanentStepError, match="no phone contact"):
         SendSmsStep().run(step_run(424242))
+
+
+def test_it_texts_the_instances_customer_without_looking_the_entity_up(twilio, customer):
+    run = StepRun(instance_id=1, definition_id=1, step=STEP, entity_type="estimate",
+                  entity_id="999", idempotency_key="k", attempt=1, now=NOON, context={},
+                  customer_id=customer.id)   # estimate 999 is not in the mirror
+    SendSmsStep().run(run)
+    [sent] = twilio.messages()
+    assert sent["to"] == CUSTOMER_PHONE
+    assert SmsMessage.objects.get().customer_id == customer.id
 
 
 def test_an_entity_without_a_customer_fails_the_step(db):

@@ -32,7 +32,7 @@ def test_a_messaging_service_is_used_when_configured(twilio, settings):
 def test_an_invalid_number_is_a_permanent_error_with_twilios_code(twilio):
     with pytest.raises(TwilioSendError) as error:
         send("+15005550001")
-    assert (error.value.code, error.value.transient, error.value.outcome_unknown) == (
+    assert (error.value.code, error.value.retryable, error.value.outcome_unknown) == (
         21211, False, False)
 
 
@@ -40,7 +40,7 @@ def test_wrong_credentials_are_permanent(twilio, settings):
     settings.TWILIO = replace(settings.TWILIO, auth_token="wrong")
     with pytest.raises(TwilioSendError) as error:
         send()
-    assert (error.value.status, error.value.code, error.value.transient) == (401, 20003, False)
+    assert (error.value.status, error.value.code, error.value.retryable) == (401, 20003, False)
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
@@ -48,14 +48,14 @@ def test_rate_limits_and_server_errors_are_transient(twilio, twilio_server, stat
     twilio_server.app.faults.add(vendor="twilio", path_contains="Messages", status=status)
     with pytest.raises(TwilioSendError) as error:
         send()
-    assert error.value.transient and not error.value.outcome_unknown
+    assert error.value.retryable and not error.value.outcome_unknown
 
 
 def test_a_refused_connection_cannot_have_sent_anything(twilio, settings, unused_port):
     settings.TWILIO = replace(settings.TWILIO, api_base_url=f"http://127.0.0.1:{unused_port}")
     with pytest.raises(TwilioSendError) as error:
         send()
-    assert error.value.transient and not error.value.outcome_unknown
+    assert error.value.retryable and not error.value.outcome_unknown
 
 
 @responses.activate
@@ -65,4 +65,4 @@ def test_a_read_timeout_leaves_the_outcome_unknown(settings):
     responses.add(responses.POST, url, body=requests.ReadTimeout("read timed out"))
     with pytest.raises(TwilioSendError) as error:
         send()
-    assert error.value.outcome_unknown and not error.value.transient
+    assert error.value.outcome_unknown and not error.value.retryable

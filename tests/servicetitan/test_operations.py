@@ -3,7 +3,7 @@ import pytest
 from django.db import connection
 from django_q.models import OrmQ
 
-from servicetitan import locks
+from config import locks
 from servicetitan.models import SyncState
 from servicetitan.operations import enqueue_sync, reset_cursor
 
@@ -48,6 +48,6 @@ def test_a_reset_is_refused_while_the_resource_is_being_synced(st, run_sync):
     dsn = {k: params[k] for k in ("dbname", "user", "host", "port") if params.get(k)}
     with psycopg.connect(**dsn) as other:
         other.execute("SELECT pg_advisory_lock(%s, %s)",
-                      [locks._NAMESPACE, locks._key("customers")])
+                      locks.advisory_key("st_sync", "customers"))
         assert reset_cursor("customers") is False
     assert SyncState.objects.get(resource="customers").cursor != ""

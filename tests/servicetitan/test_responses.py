@@ -1,9 +1,6 @@
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-
 import pytest
 
-from servicetitan.responses import ServiceTitanError, parse_body, retry_after
+from servicetitan.responses import ServiceTitanError, parse_body
 
 
 def test_integers_beyond_64_bits_are_decoded_exactly():
@@ -17,19 +14,6 @@ def test_ordinary_bodies_decode_as_json():
 def test_a_body_that_is_not_json_is_a_value_error():
     with pytest.raises(ValueError):
         parse_body(b"<html>Bad gateway</html>")
-
-
-def test_retry_after_in_seconds():
-    assert retry_after("7") == 7.0 and retry_after("0.5") == 0.5
-
-
-def test_retry_after_as_an_http_date():
-    when = datetime.now(UTC) + timedelta(seconds=30)
-    assert 25 <= retry_after(format_datetime(when, usegmt=True)) <= 30
-
-
-def test_a_missing_or_unreadable_retry_after_is_none():
-    assert retry_after(None) is None and retry_after("soon") is None
 
 
 def test_the_error_message_names_the_endpoint():

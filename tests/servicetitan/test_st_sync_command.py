@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from servicetitan import locks
+from config import locks
 from servicetitan.models import Customer, SyncLog
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_a_resource_busy_elsewhere_exits_with_tempfail(st):
     dsn = {k: params[k] for k in ("dbname", "user", "host", "port") if params.get(k)}
     with psycopg.connect(**dsn) as other:
         other.execute("SELECT pg_advisory_lock(%s, %s)",
-                      [locks._NAMESPACE, locks._key("customers")])
+                      locks.advisory_key("st_sync", "customers"))
         with pytest.raises(CommandError, match="another sync is running") as caught:
             run("customers")
     assert caught.value.returncode == 75

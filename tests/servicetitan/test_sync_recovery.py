@@ -5,7 +5,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from servicetitan import locks
+from config import locks
 from servicetitan.models import SyncLog, SyncState
 from servicetitan.resources import RESOURCES
 from servicetitan.sync import sync
@@ -92,7 +92,7 @@ def test_a_resource_being_synced_elsewhere_is_skipped(st, run_sync):
     dsn = {k: params[k] for k in ("dbname", "user", "host", "port") if params.get(k)}
     with psycopg.connect(**dsn) as other:  # another process's session holds the lock
         other.execute("SELECT pg_advisory_lock(%s, %s)",
-                      [locks._NAMESPACE, locks._key("customers")])
+                      locks.advisory_key("st_sync", "customers"))
 
         summary = run_sync("customers", "payments")
 
@@ -102,7 +102,7 @@ def test_a_resource_being_synced_elsewhere_is_skipped(st, run_sync):
 
 def test_the_lock_is_released_when_the_sync_ends(st, run_sync):
     run_sync("customers")
-    with locks.resource_lock("customers") as held:
+    with locks.named_lock("st_sync", "customers") as held:
         assert held
 
 

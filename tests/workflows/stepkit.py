@@ -2,7 +2,8 @@
 import them through ``tests/workflows/worker.py``.
 
 - ``test_text``: a text message stand-in with ``send_sms``'s parameters; records the rendered
-  body in ``SENT`` (the engine tests use it, so they do not depend on messaging).
+  body (and the customer the engine gave the step) in ``SENT`` (the engine tests use it, so
+  they do not depend on messaging).
 - ``send_sms``: the same stand-in, registered only while messaging has not registered the
   real one, so definitions naming ``send_sms`` (the standard ones) validate.
 - ``test_effect``: appends ``<idempotency key> <pid>`` to the file in ``$WF_TEST_EFFECTS``.
@@ -40,7 +41,8 @@ class RecordingText(StepType):
 
     def run(self, run: StepRun) -> StepOutcome:
         body = render(run.step["body"], run.context)
-        SENT.append({"key": run.idempotency_key, "body": body, "entity": run.entity_id})
+        SENT.append({"key": run.idempotency_key, "body": body, "entity": run.entity_id,
+                     "customer": run.customer_id})
         return StepOutcome(output={"body": body})
 
 

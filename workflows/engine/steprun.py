@@ -21,13 +21,30 @@ from workflows import timing
 from workflows.engine.context import merge
 from workflows.models import InstanceStatus, StepRunStatus, WorkflowAuditLog, WorkflowInstance
 from workflows.models import WorkflowStepRun as StepRunRow
-from workflows.steps.base import REGISTRY, StepError, StepOutcome, StepRun, StepType
+from workflows.steps.base import (
+    REGISTRY,
+    PermanentStepError,
+    StepError,
+    StepOutcome,
+    StepRun,
+    StepType,
+    TransientStepError,
+)
 
 log = logging.getLogger(__name__)
 # A definition that loops without ever waiting would hold a worker forever: after this many
 # steps in one claim the instance fails instead.
 MAX_STEPS_PER_CLAIM = 200
 DEFAULT_BACKOFF = timedelta(seconds=30)
+# A Retry-After is honoured up to this (a date years ahead would park the instance for good).
+LONGEST_RETRY_AFTER = timedelta(days=1)
+
+
+def _asked(failure: StepError) -> timedelta:
+    """How long the far side asked us to wait (``retry_after``), at most a day."""
+    if not failure.retry_after:
+        return timedelta(0)
+    return timedelta(seconds=min(failure.retry_after, LONGEST_RETRY_AFTER.total_seconds()))
 
 
 class ClaimLost(Exception):
@@ -91,35 +108,37 @@ class InstanceRun:
             if self.lost:                 # the step must not start
                 raise ClaimLost(instance.pk)
         started = time.perf_counter()
-        outcome, error, transient = self._call(step, step_type, row, now)
+        result = self._call(step, step_type, row, now)
         row.finished_at = timezone.now()
         row.duration_ms = (time.perf_counter() - started) * 1000
         (self.done_rows if row.pk else self.new_rows).append(row)
         self.steps_run += 1
-        if outcome is not None:
-            self._succeeded(row, step, outcome)
+        if isinstance(result, StepOutcome):
+            self._succeeded(row, step, result)
         else:
-            self._failed(row, step, step_type, error, transient)
+            self._failed(row, step, step_type, result)
 
     def _call(self, step: dict | None, step_type: StepType | None, row: StepRunRow,
-              now: datetime) -> tuple[StepOutcome | None, str, bool]:
+              now: datetime) -> StepOutcome | StepError:
+        """The step's outcome, or why it failed (any other exception counts as transient)."""
         if step is None:
-            return None, f"step {row.step_id!r} is not in version {self.instance.version}", False
+            return PermanentStepError(f"step {row.step_id!r} is not in version "
+                                      f"{self.instance.version}")
         if step_type is None:
             # Not installed (yet): a deploy problem that a later attempt may not have.
-            return None, f"unknown step type {step['type']!r}", True
+            return TransientStepError(f"unknown step type {step['type']!r}")
         instance = self.instance
         run = StepRun(instance_id=instance.pk, definition_id=instance.definition_id, step=step,
                       context=instance.context, entity_type=instance.entity_type,
                       entity_id=instance.entity_id, idempotency_key=row.idempotency_key,
-                      attempt=row.attempt, now=now)
+                      attempt=row.attempt, now=now, customer_id=instance.customer_id)
         try:
-            return step_type.run(run), "", True
+            return step_type.run(run)
         except StepError as exc:
-            return None, str(exc) or exc.__class__.__name__, exc.transient
+            return exc
         except Exception as exc:
             log.exception("step %s of instance %s raised", row.step_id, instance.pk)
-            return None, f"{exc.__class__.__name__}: {exc}", True
+            return TransientStepError(f"{exc.__class__.__name__}: {exc}")
 
     def _succeeded(self, row: StepRunRow, step: dict, outcome: StepOutcome) -> None:
         instance, version = self.instance, self.instance.version
@@ -160,16 +179,18 @@ class InstanceRun:
             instance.visits = {**instance.visits, step_id: instance.visits.get(step_id, 0) + 1}
 
     def _failed(self, row: StepRunRow, step: dict | None, step_type: StepType | None,
-                error: str, transient: bool) -> None:
+                failure: StepError) -> None:
         instance = self.instance
         instance.attempts += 1
+        error = str(failure) or failure.__class__.__name__
         instance.last_error = row.error = error
         limit = (step or {}).get("max_attempts", step_type.max_attempts if step_type else 5)
-        if transient and instance.attempts < limit:
+        if failure.transient and instance.attempts < limit:
             row.status = StepRunStatus.RETRYING
             base = timing.parse_duration(step["backoff"]) if step and "backoff" in step \
                 else DEFAULT_BACKOFF
-            retry_at = timezone.now() + timing.backoff(instance.attempts, base)
+            retry_at = timezone.now() + max(timing.backoff(instance.attempts, base),
+                                            _asked(failure))
             self._park(InstanceStatus.PENDING, retry_at,
                        f"retrying {row.step_id} at {retry_at.isoformat()}")
         else:

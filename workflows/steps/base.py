@@ -6,8 +6,10 @@ as the step run's output. A step with side effects passes ``run.idempotency_key`
 it calls, so a re-run after a crash finds its earlier effect instead of repeating it.
 
 Errors: raise ``TransientStepError`` when a later attempt may succeed (the engine retries with
-backoff up to the step's attempt limit) and ``PermanentStepError`` when it cannot (the instance
-fails at this step; staff can retry it from the admin). Any other exception counts as transient.
+backoff up to the step's attempt limit, and not before its ``retry_after``) and
+``PermanentStepError`` when it cannot (the instance fails at this step; staff can retry it from
+the admin). Any other exception counts as transient. A step calling a vendor turns the
+vendor's ``config.vendor_http.VendorError`` into one of these by its ``retryable``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from django.core.exceptions import ValidationError
 
 
 class StepError(Exception):
+    """``retry_after``: the seconds the far side asked us to wait before trying again (its
+    ``Retry-After``); the engine's next attempt of a transient error comes no sooner."""
+
     transient: ClassVar[bool] = True
+    retry_after: float | None = None
+
+    def __init__(self, message: str = "", *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class TransientStepError(StepError):
@@ -43,6 +53,9 @@ class StepRun:
     idempotency_key: str             # stable per instance and step: "wf-<instance>-<step id>"
     attempt: int                     # 1 for the first attempt
     now: datetime
+    # The customer the instance is about, found when it started (the entity's, else the
+    # trigger payload's customer_id); None when nobody knew it. Steps use this one.
+    customer_id: int | None = None
 
 
 @dataclass

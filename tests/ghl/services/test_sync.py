@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ghl.locks import named_lock
+from config.locks import named_lock
 from ghl.models import (
     GHLContact,
     GHLOpportunity,
@@ -146,7 +146,7 @@ def test_a_resource_another_sync_is_running_is_logged_busy(ghl_client):
 
     def other_sync() -> None:
         try:
-            with named_lock("sync.users"):
+            with named_lock("ghl_sync", "users"):
                 held.set()
                 release.wait()
         finally:

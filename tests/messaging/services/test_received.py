@@ -10,9 +10,10 @@ from messaging.models import Direction, SmsMessage, SmsStatus
 from messaging.services import received
 from messaging.services.inbound import parse_inbound
 from servicetitan import selectors
-from tests.messaging.conftest import CUSTOMER_PHONE, inbound_params, start_workflow
+from tests.messaging.conftest import CUSTOMER_PHONE, inbound_params, signed_post, start_workflow
 from workflows.events import NOTIFY_CHANNEL
 from workflows.models import WorkflowEvent, WorkflowInstance
+from workflows.services import definition_save, definition_set_active
 
 pytestmark = pytest.mark.django_db
 IGNORED = {"id", "created_at", "message_id", "entity_id", "payload", "processed_at"}
@@ -99,3 +100,40 @@ def test_no_notify_when_nothing_listens_for_replies(listener):
     received.store_received(inbound("SM" + "7" * 32), CUSTOMER_PHONE, timezone.now())
     assert not notified(listener)
     assert WorkflowEvent.objects.filter(event_type="sms.received").exists()
+
+
+def define(trigger_event: str, active: bool = True, **extra):
+    return definition_save(actor="test", data={
+        "name": f"On {trigger_event}", "trigger_event": trigger_event, "active": active,
+        "steps": [{"id": "wait", "type": "wait", "duration": "1d"}], **extra})
+
+
+@pytest.mark.parametrize("trigger_event", ["sms.received, job.completed",
+                                           "job.completed,sms.received", "sms.received"])
+def test_a_definition_started_by_replies_among_other_events_wakes_the_workers(
+        listener, client, trigger_event):
+    define(trigger_event)
+    notified(listener)  # what saving the definition sent, if anything
+    signed_post(client, "/webhooks/twilio/sms/", inbound_params("See you at 9", "SM" + "8" * 32))
+    assert notified(listener)
+
+
+def test_an_inactive_definition_started_by_replies_wakes_nobody(listener, client):
+    define("sms.received, job.completed", active=False)
+    signed_post(client, "/webhooks/twilio/sms/", inbound_params("See you at 9", "SM" + "9" * 32))
+    assert not notified(listener)
+
+
+def test_a_live_instance_that_a_reply_cancels_wakes_the_workers(listener, client, customer):
+    start_workflow(customer, [{"id": "wait", "type": "wait", "duration": "2d"}])
+    definition = WorkflowInstance.objects.get().definition
+    definition = definition_save(actor="test", definition=definition, data={
+        **definition.content(), "name": definition.name, "active": True,
+        "cancel_on": [{"event": "sms.received", "scope": "customer"}]})
+    # An instance of the version that cancels on replies lives on, its definition switched off.
+    WorkflowInstance.objects.update(version=definition.current_version)
+    definition_set_active(definition=definition, active=False, actor="test")
+    notified(listener)
+    signed_post(client, "/webhooks/twilio/sms/", inbound_params("Stop by at 9", "SM" + "b" * 32))
+    assert notified(listener)
+

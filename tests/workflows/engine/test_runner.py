@@ -4,8 +4,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from tests.workflows.conftest import FOLLOW_UP
 from tests.workflows.factories import EstimateFactory, emit
 from workflows.engine import Runner, sweep_stale_claims
+from workflows.events import Event, record_event
 from workflows.models import InstanceStatus, StepRunStatus, WorkflowInstance, WorkflowStepRun
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +32,30 @@ def test_a_two_day_wait_resumes_exactly_when_due(follow_up, drain, sent_sms):
         drain()
     assert [s["body"] for s in sent_sms] == ["Hi Dana, your estimate for $1250.00"]
     assert WorkflowInstance.objects.get().status == InstanceStatus.COMPLETED
+
+
+def test_a_step_is_given_the_customer_the_instance_started_with(make_definition, drain,
+                                                                 sent_sms):
+    with time_machine.travel(START, tick=False) as clock:
+        follow_up = make_definition()           # waits two days, then texts
+        estimate = EstimateFactory(customer_id=77)
+        emit(estimate, "estimate.created")
+        drain()
+        estimate.customer_id = 78               # meanwhile a sync moved it (customers merged)
+        estimate.save()
+        clock.shift(timedelta(days=2))
+        drain()
+    assert WorkflowInstance.objects.get(definition=follow_up).customer_id == 77
+    assert [s["customer"] for s in sent_sms] == [77]
+
+
+def test_a_step_is_given_the_trigger_payloads_customer_for_a_record_not_mirrored(
+        make_definition, drain, sent_sms):
+    make_definition(steps=[FOLLOW_UP["steps"][1]])
+    record_event(Event("estimate.created", "estimate", 424242, {
+        "id": 424242, "status": "Open", "total": "1250.00", "customer_id": 77}))
+    drain()
+    assert [s["customer"] for s in sent_sms] == [77]
 
 
 def test_a_wait_until_a_time_of_day_resumes_then_in_business_time(make_definition, drain,

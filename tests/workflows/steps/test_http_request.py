@@ -61,6 +61,25 @@ def test_a_5xx_is_retried_with_the_same_idempotency_key(make_definition, drain, 
     assert WorkflowInstance.objects.get().status == InstanceStatus.COMPLETED
 
 
+@pytest.mark.parametrize("retry_after", ["600", "Mon, 02 Mar 2026 15:10:00 GMT"])
+def test_a_429_is_retried_no_sooner_than_its_retry_after_says(make_definition, drain,
+                                                               receiver, retry_after):
+    receiver.statuses = [json_response({"error": "slow down"}, status=429,
+                                       headers={"Retry-After": retry_after})]
+    with time_machine.travel(START, tick=False):
+        _, instance = run_hook(make_definition, drain, receiver)
+    assert instance.status == InstanceStatus.PENDING
+    assert instance.next_run_at == START + timedelta(minutes=10)  # the step's backoff: 1m
+
+
+def test_a_retry_after_of_days_is_honoured_for_one_day_at_most(make_definition, drain,
+                                                               receiver):
+    receiver.statuses = [json_response({}, status=503, headers={"Retry-After": "604800"})]
+    with time_machine.travel(START, tick=False):
+        _, instance = run_hook(make_definition, drain, receiver)
+    assert instance.next_run_at == START + timedelta(days=1)
+
+
 def test_a_4xx_fails_the_instance_without_retrying(make_definition, drain, receiver):
     receiver.statuses = [422]
     _, instance = run_hook(make_definition, drain, receiver)
