@@ -9,6 +9,7 @@ and due steps still move (within a minute) if the listener is down.
 
 from __future__ import annotations
 
+from workflows.audiences.evaluation import evaluate_due_audiences
 from workflows.engine import Worker
 
 TICK_SECONDS = 50.0  # well inside the cluster's task timeout, and before the next tick
@@ -19,3 +20,11 @@ def tick() -> str:
     listeners: events and instances are claimed with row locks, so nothing is processed
     twice; a backlog left over is the next tick's (or the listener's)."""
     return f"drained: {Worker().drain(max_seconds=TICK_SECONDS)}"
+
+
+def evaluate_audiences() -> str:
+    """Evaluate the audiences whose daily time has come and that were not evaluated today
+    (each under its definition's lock: a second cluster worker skips it)."""
+    runs = evaluate_due_audiences()
+    return f"{len(runs)} audience(s) evaluated: " + ", ".join(
+        f"definition {r.definition_id} {r.status} ({r.entered} entered)" for r in runs)
