@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from workflows import entities
+
 _SELECT = re.compile(
     r"""^\s*select\s+(?P<columns>.+?)\s+from\s+(?P<table>[\w."`]+)
         (?:\s+(?:as\s+)?(?P<alias>(?!where\b|order\b|limit\b)\w+))?
@@ -30,6 +32,7 @@ _TIME = re.compile(r"(?i)\bnow\s*\(\s*\)|\bcurrent_(date|timestamp)\b|\binterval
                    r"\blocaltimestamp\b")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _STRING = re.compile(r"^'((?:[^']|'')*)'$", re.DOTALL)
+_NOT_READ = {"raw", "synced_at", "content_hash"}
 OPS = {"=": "==", "!=": "!=", "<>": "!=", ">": ">", ">=": ">=", "<": "<", "<=": "<=",
        "in": "in", "not in": "not_in"}
 # Postgres v2's "select" operation names its comparisons.
@@ -55,12 +58,11 @@ class NotRecognised(ValueError):
 
 @cache
 def mirror_tables() -> dict[str, tuple[str, frozenset[str]]]:
-    """``{"st_estimates": ("estimate", {columns})}`` for every synced resource."""
-    from servicetitan.resources import RESOURCES
-
-    return {r.shape.table: (r.entity, frozenset([*r.shape.column_names, "active", "created_on",
-                                                 "modified_on"]))
-            for r in RESOURCES}
+    """``{"st_estimates": ("estimate", {columns})}`` for every mirrored record type (the
+    entity registry: workflows imports no ServiceTitan module)."""
+    return {model._meta.db_table: (entity, frozenset(f.attname for f in model._meta.concrete_fields
+                                                     if f.attname not in _NOT_READ))
+            for entity, model in entities.ENTITY_MODELS.items()}
 
 
 def recognise_query(query: str) -> Recognised:
