@@ -4,8 +4,11 @@ qualified them) and the explanation of one record, in words."""
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from tests.workflows.audiences.conftest import local, utc
 from tests.workflows.factories import (
@@ -121,3 +124,31 @@ def test_the_backtest_plays_the_entry_policy_and_cap_over_past_days():
         ("2026-05-08", 2, 1, 1), ("2026-05-09", 2, 1, 0), ("2026-05-10", 2, 0, 0)]
     assert result.entities == 2 and result.entered == 2
     assert [s["entity_id"] for s in result.sample] == [first.id, second.id]
+
+
+def test_workflow_explain_includes_the_audiences_about_the_entity_type(make_audience):
+    customer = CustomerFactory()
+    JobFactory(customer_id=customer.id, completed_on=local(2026, 3, 1, 14, 0))
+    make_audience()
+    out = StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("workflow_explain", "customer", str(customer.id), stdout=out)
+    text = out.getvalue()
+    assert "Lapsed customers (v1, active) — audience of customer, daily at 09:00" in text
+    assert "→ not in the audience: last job 2026-03-01, less than 12 months ago" in text
+    out = StringIO()
+    call_command("workflow_explain", "estimate", "1", stdout=out)
+    assert "Lapsed customers" not in out.getvalue()
+
+
+def test_workflow_backtest_of_an_audience_prints_each_day(make_audience):
+    CustomerFactory()
+    make_audience()
+    out = StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("workflow_backtest", "Lapsed customers", "--since", "2d", stdout=out)
+    assert out.getvalue().splitlines()[:3] == [
+        "Lapsed customers: 1 instances would have started (1 records) over the last 2 daily "
+        "evaluations",
+        "  2026-05-09: 1 in the audience, 1 entered, 0 held back by the cap",
+        "  2026-05-10: 1 in the audience, 0 entered, 0 held back by the cap"]
