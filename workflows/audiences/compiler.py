@@ -98,13 +98,21 @@ class Compiled:
     checks: list[Check] = field(default_factory=list)
 
 
-def compile_rule(rule: Any, entity_type: str, clock: Clock, where: str) -> Compiled:
-    """``rule`` over ``entity_type``'s table as of ``clock``; ``{}`` (or None) matches every
-    record."""
+def compile_rule(rule: Any, entity_type: str, clock: Clock, where: str,
+                 negated: bool = False) -> Compiled:
+    """``rule`` over ``entity_type``'s table as of ``clock`` (``negated``: its opposite);
+    ``{}`` (or None) matches every record.
+
+    Negations are pushed down to the leaves (``not any[a, b]`` is ``all[not a, not b]``), so
+    "none of these related records" reaches PostgreSQL as ``NOT EXISTS … AND NOT EXISTS …``,
+    which it runs as anti-joins, rather than ``NOT (EXISTS … OR EXISTS …)``, which it runs
+    once per row. Under a negation Django makes a comparison on an empty value pass, as a
+    missing field passes ``not`` in an event rule."""
     if rule in ({}, None):
-        return Compiled(Q())
+        return Compiled(NOTHING if negated else Q())
     compiler = _Compiler(clock)
-    return Compiled(compiler.node(rule, entity_type, where, top=True), compiler.checks)
+    return Compiled(compiler.node(rule, entity_type, where, top=True, negated=negated),
+                    compiler.checks)
 
 
 class _Compiler:
@@ -112,26 +120,28 @@ class _Compiler:
         self.clock = clock
         self.checks: list[Check] = []
 
-    def node(self, rule: Any, entity_type: str, where: str, top: bool) -> Q:
+    def node(self, rule: Any, entity_type: str, where: str, top: bool,
+             negated: bool = False) -> Q:
         if not isinstance(rule, Mapping) or not rule:
             raise ValidationError(f"{where}: a rule must be a non-empty JSON object, got "
                                   f"{rule!r}")
-        if "has" in rule:
-            return self.has(rule, entity_type, where, top)
-        if "field" in rule or "op" in rule:
-            return self.leaf(rule, entity_type, where, top)
+        if "has" in rule or "field" in rule or "op" in rule:
+            test = self.has(rule, entity_type, where, top) if "has" in rule else \
+                self.leaf(rule, entity_type, where, top)
+            return ~test if negated else test
         if len(rule) != 1 or next(iter(rule)) not in ("all", "any", "not"):
             raise ValidationError(f"{where}: expected one of all/any/not/has or a leaf with "
                                   f"field and op, got keys {sorted(rule)}")
         key, value = next(iter(rule.items()))
         if key == "not":
-            return ~self.node(value, entity_type, f"{where}.not", top)
+            return self.node(value, entity_type, f"{where}.not", top, not negated)
         if not isinstance(value, list):
             raise ValidationError(f"{where}.{key}: must be a list of rules")
-        combined = Q() if key == "all" else NOTHING
+        every = (key == "all") != negated   # not all[…] is any[not …], not any[…] all[not …]
+        combined = Q() if every else NOTHING
         for index, item in enumerate(value):
-            part = self.node(item, entity_type, f"{where}.{key}[{index}]", top)
-            combined = combined & part if key == "all" else combined | part
+            part = self.node(item, entity_type, f"{where}.{key}[{index}]", top, negated)
+            combined = combined & part if every else combined | part
         return combined
 
     # --- leaves ---------------------------------------------------------------------------
@@ -186,18 +196,19 @@ class _Compiler:
             return Q(**{f"{column}__isnull": not expected})
         if expected is _ABSENT:
             raise ValidationError(f"{where}: {op!r} needs a value")
-        present = Q(**{f"{column}__isnull": False})
+        # No "IS NOT NULL" here: a comparison with NULL is not true, and under a negation
+        # Django adds the test itself (NOT (x = 1 AND x IS NOT NULL)) for a nullable column.
         if op in RELATIVE_OPS:
-            return present & self.relative(column, kind, op, parse_period(expected, where))
+            return self.relative(column, kind, op, parse_period(expected, where))
         if kind in ("date", "datetime"):
-            return present & _moment_test(column, kind, op, expected, where, self.clock)
+            return _moment_test(column, kind, op, expected, where, self.clock)
         if op == "==" and expected is None:
             return Q(**{f"{column}__isnull": True})
         if op in ("!=", "not_in"):
             positive = "==" if op == "!=" else "in"
-            return ~(present & Q(**{f"{column}__{_LOOKUPS[positive]}":
-                                    _coerce(kind, positive, expected, where)}))
-        return present & Q(**{f"{column}__{_LOOKUPS[op]}": _coerce(kind, op, expected, where)})
+            return ~Q(**{f"{column}__{_LOOKUPS[positive]}":
+                         _coerce(kind, positive, expected, where)})
+        return Q(**{f"{column}__{_LOOKUPS[op]}": _coerce(kind, op, expected, where)})
 
     def relative(self, column: str, kind: str, op: str, period: Period) -> Q:
         clock = self.clock

@@ -61,7 +61,8 @@ class Members:
     audience: Audience
     clock: Clock
     rule: Compiled
-    exclude: Compiled | None
+    exclude: Compiled | None       # the exclusions (None: there are none)
+    kept: Q                        # not excluded (the exclusions' negation, pushed down)
 
     @property
     def model(self):
@@ -74,15 +75,19 @@ class Members:
     @property
     def q(self) -> Q:
         """In the audience: the rule, and no exclusion."""
-        return self.rule.q & ~self.exclude.q if self.exclude is not None else self.rule.q
+        return self.rule.q & self.kept
 
 
 def members(audience: Audience, now: datetime) -> Members:
     clock = Clock(now)
     rule = compile_rule(audience.rule, audience.entity, clock, "audience.rule")
-    exclude = compile_rule(audience.exclude, audience.entity, clock, "audience.exclude") \
-        if audience.exclude else None
-    return Members(audience, clock, rule, exclude)
+    if not audience.exclude:
+        return Members(audience, clock, rule, None, Q())
+    where = "audience.exclude"
+    return Members(audience, clock, rule,
+                   compile_rule(audience.exclude, audience.entity, clock, where),
+                   compile_rule(audience.exclude, audience.entity, clock, where,
+                                negated=True).q)
 
 
 def audience_of(version: WorkflowDefinitionVersion) -> Audience:
@@ -135,7 +140,7 @@ def _evaluate(version: WorkflowDefinitionVersion, now: datetime) -> AudienceRun:
     before = entered_before(version, audience, found.clock)
     counts = found.model.objects.filter(found.rule.q).aggregate(
         matched=Count("pk"), excluded=Count("pk", filter=found.excluded),
-        already=Count("pk", filter=~found.excluded & before))
+        already=Count("pk", filter=found.kept & before))
     run = AudienceRun(definition_id=version.definition_id, version=version,
                       day=found.clock.today, status=AudienceRunStatus.COMPLETED,
                       evaluated=found.model.objects.count(), started_at=now, **counts)
