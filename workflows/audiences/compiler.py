@@ -76,6 +76,8 @@ _OPS_BY_KIND = {
     "virtual": ("==", "!=", "exists"),
 }
 NOTHING = Q(pk__in=[])
+# Q() means "no condition" only beside another condition with AND: ORed, Django drops it.
+EVERYTHING = ~NOTHING
 
 
 @dataclass
@@ -142,7 +144,7 @@ class _Compiler:
         for index, item in enumerate(value):
             part = self.node(item, entity_type, f"{where}.{key}[{index}]", top, negated)
             combined = combined & part if every else combined | part
-        return combined
+        return EVERYTHING if every and not value else combined
 
     # --- leaves ---------------------------------------------------------------------------
 
