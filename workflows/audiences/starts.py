@@ -71,7 +71,7 @@ def start_newcomers(*, version: WorkflowDefinitionVersion, entity_type: str, new
     aliases = ", ".join(f"s.{quote('n_' + name)}" for name in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(table)} ({names}) SELECT {aliases} "  # noqa: S608 (names from the models)
-                       f"FROM ({select}) AS s ON CONFLICT DO NOTHING", params)
+                       f"FROM ({select}) AS s WHERE true ON CONFLICT DO NOTHING", params)
         started = cursor.rowcount
         audit = quote(WorkflowAuditLog._meta.db_table)
         cursor.execute(f"INSERT INTO {audit} (instance_id, action, actor, detail, created_at) "  # noqa: S608
