@@ -58,9 +58,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from workflows import entities
 from workflows.audiences import fields as fieldmap
 from workflows.audiences.periods import Clock, Period, day_start, parse_period
-from workflows.conditions import number
+from workflows.conditions import RELATIVE_OPS, number
 
-RELATIVE_OPS = ("more_than_ago", "within_last", "within_next", "more_than_ahead")
 COMPARE_OPS = ("==", "!=", ">", ">=", "<", "<=", "in", "not_in", "contains", "startswith",
                "exists")
 OPS = (*COMPARE_OPS, *RELATIVE_OPS)

@@ -3,12 +3,13 @@ leaving ends the instance, a re-run starts nothing twice, and the run log."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tests.workflows.audiences.conftest import local
 from tests.workflows.factories import CustomerFactory, JobFactory
@@ -16,7 +17,13 @@ from workflows import entities
 from workflows.audiences.evaluation import audience_of, evaluate_audience, members
 from workflows.audiences.starts import start_newcomers
 from workflows.engine.context import build_context
-from workflows.models import AudienceRun, InstanceStatus, WorkflowAuditLog, WorkflowInstance
+from workflows.models import (
+    AudienceRun,
+    InstanceStatus,
+    WorkflowAuditLog,
+    WorkflowDefinition,
+    WorkflowInstance,
+)
 from workflows.services import definition_save
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +197,27 @@ def test_evaluation_uses_the_clock_when_not_given_a_time(make_audience):
     with time_machine.travel(local(2026, 7, 4, 9, 0), tick=False):
         run = evaluate_audience(definition_id=definition.pk)
     assert run.day.isoformat() == "2026-07-04"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_skips_an_audience_another_worker_is_evaluating(make_audience):
+    CustomerFactory()
+    definition = make_audience()
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        with transaction.atomic():
+            WorkflowDefinition.objects.select_for_update().get(pk=definition.pk)
+            locked.set()
+            release.wait(30)
+        connection.close()
+
+    holder = threading.Thread(target=other_worker)
+    holder.start()
+    try:
+        assert locked.wait(30)
+        assert evaluate(definition) is None
+    finally:
+        release.set()
+        holder.join(30)
+    assert evaluate(definition).entered == 1
