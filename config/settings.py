@@ -294,6 +294,8 @@ MESSAGING = {
     "sending_hours": (env.int("SMS_SENDING_HOURS_START", default=8),
                       env.int("SMS_SENDING_HOURS_END", default=21)),
     "sends_per_second": env.float("SMS_SENDS_PER_SECOND", default=1.0),
+    # At most this many marketing texts to a number in any 7 days (0: no cap).
+    "marketing_per_week": env.int("SMS_MARKETING_PER_WEEK", default=3),
     "reply_texts": {kind: text for kind, text in {
         "opt_out": env.str("SMS_REPLY_OPT_OUT", default=""),
         "opt_in": env.str("SMS_REPLY_OPT_IN", default=""),

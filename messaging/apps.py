@@ -7,4 +7,10 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         # The send_sms workflow step and the readiness check register themselves on import.
-        from messaging import checks, steps  # noqa: F401
+        from messaging import checks, selectors, steps  # noqa: F401
+        from workflows.audiences import fields
+
+        # Campaigns leave out customers who may not be texted (audience exclusions).
+        fields.register_virtual("customer", "sms_opted_out", "a phone number of the customer "
+                                "opted out of texts, or is marked do not text",
+                                selectors.sms_opted_out)

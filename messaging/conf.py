@@ -6,6 +6,7 @@
                                       # Twilio number or Messaging Service replies itself)
         "sending_hours": (8, 21),     # marketing texts only from 8:00 to 21:00 local time
         "sends_per_second": 1.0,      # segments per second per sender (a US long code: 1)
+        "marketing_per_week": 3,      # marketing texts to one number in any 7 days (0: any)
         "max_pacing_wait": 10.0,      # seconds a send may wait for its slot before retrying
         "stale_pending_after": 120,   # seconds before a row still "pending" is "unknown"
     }
@@ -39,6 +40,7 @@ class MessagingConf:
     keyword_replies: bool = True
     sending_hours: tuple[int, int] = (8, 21)
     sends_per_second: float = 1.0
+    marketing_per_week: int = 3
     max_pacing_wait: float = 10.0
     stale_pending_after: float = 120.0
 
@@ -65,4 +67,8 @@ def messaging_conf() -> MessagingConf:
     if not (0 <= start < end <= 24) or conf.sends_per_second <= 0:
         raise ImproperlyConfigured("MESSAGING: sending_hours must be (start, end) with "
                                    "0 <= start < end <= 24; sends_per_second must be > 0")
+    cap = conf.marketing_per_week
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
+        raise ImproperlyConfigured("MESSAGING: marketing_per_week must be a whole number "
+                                   "(0 for no cap)")
     return conf

@@ -11,6 +11,8 @@ class ServiceTitanConfig(AppConfig):
             selectors,
         )
         from workflows import entities
+        from workflows.audiences import fields
 
         # What workflows can be about: the mirrored records, and how to find their customer.
         entities.register(selectors.ENTITY_MODELS, selectors.customer_id_for)
+        fields.register_date_columns(selectors.DATE_COLUMNS)

@@ -44,6 +44,13 @@ ENTITY_MODELS: dict[str, type[models.Model]] = {
     "membership": st.Membership,
     "project": st.Project,
 }
+# Calendar dates ServiceTitan sends as midnight UTC ("2026-04-01T00:00:00Z"): audiences compare
+# them by day, not as moments (read as a moment, one is the evening before in New York).
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "installed_equipment": ("installed_on",),
+    "membership": ("from_date", "to_date"),
+    "invoice": ("invoice_date", "due_date"),
+}
 # Reached through another record when an entity has no customer_id of its own (or it is null).
 _CUSTOMER_VIA = {"appointment": "job", "appointment_assignment": "job", "estimate": "job",
                  "invoice": "job", "estimate_item": "estimate", "invoice_item": "invoice",

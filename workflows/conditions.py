@@ -115,6 +115,11 @@ OPS: dict[str, Op] = {
 }
 
 
+# Relative dates compare with the moment an audience is evaluated: they exist in audience
+# rules only (compiled to SQL, ``workflows.audiences.compiler``), as do ``has`` rules.
+RELATIVE_OPS = ("more_than_ago", "within_last", "within_next", "more_than_ahead")
+
+
 @dataclass
 class Check:
     """One leaf as evaluated: where it is in the rule, what it asked, what it found."""
@@ -178,6 +183,9 @@ def _validate_leaf(rule: Mapping, where: str) -> None:
     if not isinstance(name, str) or not _FIELD.match(name):
         raise ValidationError(f"{where}.field: must be a dotted field name like "
                               f"'customer.type', got {name!r}")
+    if op_name in RELATIVE_OPS:
+        raise ValidationError(f"{where}.op: {op_name!r} compares with the time an audience is "
+                              f"evaluated: it works in audience rules only")
     if op_name not in OPS:
         raise ValidationError(f"{where}.op: unknown op {op_name!r} (use one of "
                               f"{', '.join(OPS)})")

@@ -126,9 +126,13 @@ def record_value(record: models.Model, segments: Sequence[str]) -> Any:
     return dig(record.raw if head != "raw" else {"raw": record.raw}, segments)
 
 
+def snapshot_fields(model: type[models.Model]) -> list[models.Field]:
+    """The columns a snapshot holds (all but ``raw`` and ``synced_at``)."""
+    return [f for f in model._meta.concrete_fields if f.attname not in _NOT_SNAPSHOT]
+
+
 def snapshot(record: models.Model | None) -> dict[str, Any]:
     """The record's typed columns (not ``raw``) as JSON-friendly values; {} for None."""
     if record is None:
         return {}
-    return {f.attname: plain(getattr(record, f.attname))
-            for f in record._meta.concrete_fields if f.attname not in _NOT_SNAPSHOT}
+    return {f.attname: plain(getattr(record, f.attname)) for f in snapshot_fields(type(record))}

@@ -6,12 +6,18 @@ of why: started, conditions not met, re-entry blocked, inactive, no trigger even
 event still queued. The recorded ``WorkflowEventMatch`` is the truth for processed events; the
 conditions are also evaluated now (related records as they are today) so staff can see
 whether a rule would match at this moment.
+
+A definition triggered by an audience is explained by evaluating its audience for the entity
+now (``workflows.audiences.explain``): in it or not, the values its rule compared, and
+whether it entered or will.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workflows.audiences.evaluation import audience_of
+from workflows.audiences.explain import explain_record
 from workflows.conditions import MISSING, Check, evaluate
 from workflows.facts import EntityFacts
 from workflows.models import (
@@ -36,10 +42,33 @@ class Explanation:
 
 
 def explain_entity(entity_type: str, entity_id: str) -> list[Explanation]:
-    """One explanation per definition, for the entity's latest event of each trigger type."""
+    """One explanation per definition, for the entity's latest event of each trigger type, or
+    its audience's verdict now (audience definitions about this entity type)."""
     events = WorkflowEvent.objects.filter(entity_type=entity_type, entity_id=str(entity_id))
-    return [_explain(d, events.filter(event_type__in=d.trigger_types).order_by("-id").first(),
-                     entity_type, str(entity_id)) for d in _definitions()]
+    found = []
+    for definition in _definitions():
+        if definition.is_audience:
+            if definition.current_version_id and \
+                    definition.current_version.audience.get("entity") == entity_type:
+                found.append(_explain_audience(definition, entity_type, str(entity_id)))
+            continue
+        found.append(_explain(definition, events.filter(
+            event_type__in=definition.trigger_types).order_by("-id").first(), entity_type,
+            str(entity_id)))
+    return found
+
+
+def _explain_audience(definition: WorkflowDefinition, entity_type: str,
+                      entity_id: str) -> Explanation:
+    version = definition.current_version
+    verdict = explain_record(audience_of(version), entity_id, version=version)
+    result = Explanation(definition, None, checks=verdict.checks + verdict.exclusions,
+                         passes_now=verdict.in_audience, reason=verdict.reason,
+                         outcome="in_audience" if verdict.in_audience else "not_in_audience",
+                         instances=list(WorkflowInstance.objects.filter(
+                             definition=definition, entity_type=entity_type,
+                             entity_id=entity_id).order_by("-id")))
+    return _inactive_note(result)
 
 
 def explain_event(event: WorkflowEvent) -> list[Explanation]:
@@ -49,7 +78,8 @@ def explain_event(event: WorkflowEvent) -> list[Explanation]:
 
 
 def _definitions():
-    return WorkflowDefinition.objects.order_by("-active", "name")
+    return WorkflowDefinition.objects.select_related("current_version").order_by("-active",
+                                                                                 "name")
 
 
 def _explain(definition: WorkflowDefinition, event: WorkflowEvent | None, entity_type: str,
@@ -99,7 +129,7 @@ def render_text(explanations: list[Explanation]) -> str:
     for item in explanations:
         d = item.definition
         lines.append(f"{d.name} (v{d.version}, {'active' if d.active else 'inactive'}) — "
-                     f"trigger {d.trigger_event}")
+                     f"{trigger_label(d)}")
         if item.event is not None:
             lines.append(f"  event #{item.event.pk} {item.event.event_type} at "
                          f"{item.event.created_at:%Y-%m-%d %H:%M:%S}")
@@ -116,3 +146,11 @@ def render_text(explanations: list[Explanation]) -> str:
                          f"{instance.status_detail}".rstrip())
         lines.append("")
     return "\n".join(lines) if lines else "no workflow definitions\n"
+
+
+def trigger_label(definition: WorkflowDefinition) -> str:
+    """"trigger estimate.created", or "audience of membership, daily at 09:00"."""
+    if not definition.is_audience:
+        return f"trigger {definition.trigger_event}"
+    audience = definition.audience or {}
+    return f"audience of {audience.get('entity')}, daily at {audience.get('at', '09:00')}"

@@ -9,6 +9,7 @@ and due steps still move (within a minute) if the listener is down.
 
 from __future__ import annotations
 
+from workflows.audiences.evaluation import evaluate_due_audiences
 from workflows.engine import Worker
 
 TICK_SECONDS = 50.0  # well inside the cluster's task timeout, and before the next tick
@@ -21,5 +22,13 @@ def tick() -> str:
     return f"drained: {Worker().drain(max_seconds=TICK_SECONDS)}"
 
 
+def evaluate_audiences() -> str:
+    """Evaluate the audiences whose daily time has come and that were not evaluated today
+    (each under its definition's lock: a second cluster worker skips it)."""
+    runs = evaluate_due_audiences()
+    return f"{len(runs)} audience(s) evaluated: " + ", ".join(
+        f"definition {r.definition_id} {r.status} ({r.entered} entered)" for r in runs)
+
+
 # What the task queue may run (config/taskqueue.py).
-TASKS = (tick,)
+TASKS = (tick, evaluate_audiences)

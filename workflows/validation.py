@@ -14,8 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from workflows import timing
+from workflows.audiences.config import clean_audience
 from workflows.conditions import validate_rule
-from workflows.models import ReentryPolicy
+from workflows.models import ReentryPolicy, TriggerKind
 from workflows.models.definitions import trigger_types
 from workflows.placeholders import placeholders
 from workflows.steps.base import get_step_type
@@ -23,8 +24,8 @@ from workflows.steps.base import get_step_type
 _EVENT_TYPE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
 _STEP_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 CANCEL_SCOPES = ("entity", "customer")
-FIELDS = ("name", "description", "trigger_event", "trigger_conditions", "steps", "cancel_on",
-          "reentry", "active")
+FIELDS = ("name", "description", "trigger_kind", "trigger_event", "trigger_conditions",
+          "audience", "steps", "cancel_on", "reentry", "active")
 
 
 def validate_definition(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,18 +41,28 @@ def validate_definition(data: Mapping[str, Any]) -> dict[str, Any]:
         "reentry": data.get("reentry", ReentryPolicy.ONE_LIVE),
         "active": data.get("active", False),
         "name": data.get("name"),
+        "trigger_kind": data.get("trigger_kind") or TriggerKind.EVENT,
         "trigger_event": data.get("trigger_event"),
+        "audience": data.get("audience") or {},
         "steps": data.get("steps"),
     }
-    checks = {"name": _name, "description": _description, "trigger_event": _trigger,
+    checks = {"name": _name, "description": _description, "trigger_kind": _trigger_kind,
+              "trigger_event": _trigger,
               "trigger_conditions": lambda v: validate_rule(v, "trigger_conditions"),
               "steps": validate_steps, "cancel_on": _cancel_on, "reentry": _reentry,
               "active": _active}
+    if cleaned["trigger_kind"] == TriggerKind.AUDIENCE:
+        checks.update(_AUDIENCE_CHECKS)
+        cleaned["trigger_event"] = cleaned["trigger_event"] or ""
+    else:
+        checks["audience"] = _no_audience
     for name, check in checks.items():
         try:
             check(cleaned[name])
         except ValidationError as exc:
             errors[name] = exc.messages
+    if cleaned["trigger_kind"] == TriggerKind.AUDIENCE and "audience" not in errors:
+        cleaned["audience"] = clean_audience(cleaned["audience"])  # with its defaults
     if not errors and cleaned["active"]:
         try:
             check_complete(cleaned)
@@ -79,6 +90,38 @@ def _name(value: Any) -> None:
 def _description(value: Any) -> None:
     if not isinstance(value, str):
         raise ValidationError("description: must be text")
+
+
+def _trigger_kind(value: Any) -> None:
+    if value not in TriggerKind.values:
+        raise ValidationError(f"trigger_kind: {value!r} is not one of "
+                              f"{', '.join(TriggerKind.values)}")
+
+
+def _no_audience(value: Any) -> None:
+    if value:
+        raise ValidationError("audience: only for trigger_kind audience; an event trigger "
+                              "leaves it empty")
+
+
+def _audience_only(name: str, empty: Any, instead: str):
+    def check(value: Any) -> None:
+        if value not in (empty, None, ""):
+            raise ValidationError(f"{name}: an audience trigger {instead}")
+    return check
+
+
+# An audience trigger's rule, exclusions and entry policy are in ``audience``.
+_AUDIENCE_CHECKS = {
+    "trigger_event": _audience_only("trigger_event", "", "starts on its audience, not on an "
+                                                         "event: leave trigger_event empty"),
+    "trigger_conditions": _audience_only("trigger_conditions", {}, "has its rule in "
+                                                                   "audience.rule"),
+    "reentry": _audience_only("reentry", ReentryPolicy.ONE_LIVE, "enters by audience.entry "
+                                                                 "(once, or every_n_days); "
+                                                                 "leave reentry one_live"),
+    "audience": clean_audience,
+}
 
 
 def _trigger(value: Any) -> None:

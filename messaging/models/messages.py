@@ -24,7 +24,7 @@ class Purpose(models.TextChoices):
 class SmsStatus(models.TextChoices):
     # Ours, before or instead of Twilio.
     PENDING = "pending", "pending (being handed to Twilio)"
-    DEFERRED = "deferred", "deferred (quiet hours)"
+    DEFERRED = "deferred", "deferred (quiet hours, frequency cap)"
     RETRYING = "retrying", "will retry (temporary error)"
     BLOCKED = "blocked", "blocked (opted out / do not text)"
     UNKNOWN = "unknown", "outcome unknown (check before resending)"
@@ -106,6 +106,11 @@ class SmsMessage(models.Model):
             models.Index(fields=["status", "direction"], name="sms_status_idx"),
             models.Index(fields=["send_after"], name="sms_due_idx",
                          condition=models.Q(status__in=RESUMABLE)),
+            # The frequency cap's count (messaging.policy.cap_until): a number's marketing
+            # texts handed to Twilio in the last 7 days.
+            models.Index(fields=["phone", "submitted_at"], name="sms_marketing_cap_idx",
+                         condition=models.Q(direction="outbound", purpose="marketing",
+                                            submitted_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,8 @@ opted out or is marked do-not-text, marketing only within the recipient's sendin
 The row is written before Twilio is called and updated after:
 
     (new) ─> blocked                       opted out / do not text (nothing sent)
-          ─> deferred ──(send_after)──┐    marketing outside the sending hours
+          ─> deferred ──(send_after)──┐    marketing outside the sending hours, or over
+                                      │    the frequency cap (error_message says which)
           ─> pending ─> queued/accepted ─> … status callbacks … ─> delivered / undelivered
           ↑              ─> retrying ──┤   temporary error (rate limit, 5xx, network)
           └──────────────────────────────┘ a later call with the same key resumes these
@@ -17,7 +18,9 @@ so a process killed while it waits leaves nothing ``pending``.
 The opt-out is checked again just before Twilio is called, under the number's lock
 (``messaging.locks``, which ``preferences.opt_out`` takes too): a STOP that committed while
 the text waited is honoured (``blocked``, nothing sent), and one that arrives during the
-Twilio call waits for it.
+Twilio call waits for it. A marketing text's frequency cap is checked again there too: the
+lock is held until the text before it is recorded as handed over, so two texts sent at once
+cannot both take the last place (the second is ``deferred``).
 
 A call whose key finds a row in any other status returns that row and sends nothing. A row
 left ``pending`` (the process died during the Twilio call) cannot be checked at Twilio — it
@@ -92,7 +95,7 @@ def send_sms(*, to: str, body: str, purpose: str, idempotency_key: str | None = 
     message, ours = _record(existing, text, customer_id, verdict, now)
     if not ours or message.status != SmsStatus.PENDING:
         return message
-    return _submit(message)
+    return _submit(message, now)
 
 
 def resume(message: SmsMessage, now: datetime | None = None) -> SmsMessage:
@@ -126,7 +129,8 @@ def _record(existing: SmsMessage | None, text: Outbound, customer_id: int | None
     status = (SmsStatus.BLOCKED if verdict.blocked else
               SmsStatus.DEFERRED if verdict.defer_until else SmsStatus.PENDING)
     fields = {"status": status, "send_after": verdict.defer_until,
-              "error_message": verdict.blocked[:255], "updated_at": timezone.now()}
+              "error_message": (verdict.blocked or verdict.deferred)[:255],
+              "updated_at": timezone.now()}
     if existing is None:
         try:
             with transaction.atomic():  # a savepoint: the caller's transaction survives
@@ -144,7 +148,7 @@ def _record(existing: SmsMessage | None, text: Outbound, customer_id: int | None
     return existing, bool(claimed)
 
 
-def _submit(message: SmsMessage) -> SmsMessage:
+def _submit(message: SmsMessage, now: datetime) -> SmsMessage:
     try:
         slot = pacing.reserve(twilio.sender(), message.segments or 1)
     except pacing.Throttled as exc:
@@ -153,7 +157,7 @@ def _submit(message: SmsMessage) -> SmsMessage:
     if not _wait_for(message, slot):
         return message
     try:
-        message = _hand_over(message)
+        message = _hand_over(message, now)
     except twilio.TwilioSendError as exc:
         return _failed(message, exc)
     if message.sid:
@@ -164,10 +168,12 @@ def _submit(message: SmsMessage) -> SmsMessage:
     return message
 
 
-def _hand_over(message: SmsMessage) -> SmsMessage:
-    """Under the number's lock: the opt-out checked once more, then the text handed to Twilio
-    and the row moved on, in one transaction. A number opted out meanwhile leaves the row
-    ``blocked`` and Twilio untouched. ``TwilioSendError`` leaves the row as it was."""
+def _hand_over(message: SmsMessage, now: datetime) -> SmsMessage:
+    """Under the number's lock: the opt-out (and a marketing text's frequency cap, as of
+    ``now``, the send's time) checked once more, then the text handed to Twilio and the row
+    moved on, in one transaction. A number opted out meanwhile leaves the row ``blocked``, one
+    whose cap filled meanwhile ``deferred``, and Twilio untouched. ``TwilioSendError`` leaves
+    the row as it was."""
     with transaction.atomic():
         lock_number(message.phone)
         if policy.is_opted_out(message.phone):
@@ -175,6 +181,11 @@ def _hand_over(message: SmsMessage) -> SmsMessage:
                      message.pk, mask_phone(message.phone))
             return _update(message, status=SmsStatus.BLOCKED, send_after=None,
                            error_message=OPTED_OUT_MEANWHILE)
+        capped = policy.cap_until(message.phone, now) \
+            if message.purpose == Purpose.MARKETING else None
+        if capped is not None:
+            return _update(message, status=SmsStatus.DEFERRED, send_after=capped,
+                           error_message=policy.cap_reason())
         submitted = twilio.send_message(to=message.phone, body=message.body,
                                         status_callback=status_callback_url())
         status = submitted.status if submitted.status in SmsStatus.values else SmsStatus.QUEUED

@@ -1,6 +1,6 @@
 """The send_sms workflow step, alone and inside the real engine."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -69,6 +69,16 @@ def test_at_night_it_asks_to_run_again_in_the_morning(twilio, customer):
     outcome = SendSmsStep().run(step_run(customer.id, now=NIGHT))
     assert outcome.rerun_at == datetime(2026, 6, 11, 12, 0, tzinfo=UTC)
     assert twilio.messages() == []
+
+
+def test_a_text_over_the_frequency_cap_reruns_when_a_place_frees_up(twilio, customer, settings):
+    settings.MESSAGING = {"marketing_per_week": 1}
+    with time_machine.travel(NOON, tick=False):
+        SendSmsStep().run(step_run(customer.id, key="wf-1-earlier"))
+    with time_machine.travel(NOON + timedelta(days=1), tick=False):
+        outcome = SendSmsStep().run(step_run(customer.id, now=timezone.now()))
+    assert outcome.rerun_at == NOON + timedelta(days=7) and not outcome.end
+    assert len(twilio.messages()) == 1
 
 
 def test_an_opted_out_customer_ends_the_instance_without_a_text(twilio, customer):

@@ -60,3 +60,29 @@ def drain(db):
     def run():
         return Worker(name="test-worker", poll_interval=0.1).drain()
     return run
+
+
+AUDIENCE = {
+    "name": "Lapsed customers",
+    "trigger_kind": "audience",
+    "audience": {
+        "entity": "customer",
+        "rule": {"not": {"has": "job", "where": {"field": "completed_on", "op": "within_last",
+                                                 "value": "12mo"}}},
+    },
+    "steps": [{"id": "text", "type": "test_text", "purpose": "marketing",
+               "body": "Hi {{ customer.first_name }}, it has been a while."}],
+    "active": True,
+}
+
+
+@pytest.fixture
+def make_audience(db, settings):
+    """An active audience definition (lapsed customers by default; keys of ``audience``
+    override), with the business time zone New York."""
+    settings.BUSINESS_TIME_ZONE = "America/New_York"
+
+    def make(**audience):
+        data = {**AUDIENCE, "audience": {**AUDIENCE["audience"], **audience}}
+        return definition_save(data=data, actor="test")
+    return make

@@ -71,3 +71,31 @@ def emit(record, event_type: str, changes: dict | None = None, **extra):
     entity_type = next(k for k, m in entities.ENTITY_MODELS.items() if isinstance(record, m))
     payload = {**payload_of(record, changes), **extra}
     return record_event(Event(event_type, entity_type, record.id, payload, "servicetitan"))
+
+
+class InstalledEquipmentFactory(STFactory):
+    customer_id = factory.LazyAttribute(lambda o: CustomerFactory().id)
+    name = "Carrier Infinity 20"
+    type = "Air Conditioner"
+    status = "Installed"
+
+    class Meta:
+        model = st.InstalledEquipment
+
+
+class MembershipFactory(STFactory):
+    customer_id = factory.LazyAttribute(lambda o: CustomerFactory().id)
+    status = "Active"
+
+    class Meta:
+        model = st.Membership
+
+
+class ContactFactory(STFactory):
+    customer_id = factory.LazyAttribute(lambda o: CustomerFactory().id)
+    type = "MobilePhone"
+    value = "+14075550142"
+    phone_e164 = factory.LazyAttribute(lambda o: o.value)
+
+    class Meta:
+        model = st.CustomerContact

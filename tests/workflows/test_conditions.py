@@ -139,3 +139,9 @@ def test_an_invalid_rule_is_refused_with_a_message_pointing_at_the_bad_part(rule
     with pytest.raises(ValidationError) as error:
         validate_rule(rule)
     assert message in error.value.messages[0]
+
+
+def test_a_relative_date_in_an_event_rule_is_refused_as_audience_only():
+    with pytest.raises(ValidationError, match="'within_next' compares with the time an audience "
+                                              "is evaluated: it works in audience rules only"):
+        validate_rule({"field": "to_date", "op": "within_next", "value": "30d"})

@@ -18,8 +18,9 @@ def test_a_tick_with_nothing_due_does_nothing():
     assert tick().startswith("drained: 0 events, 0 instances started")
 
 
-def test_the_tick_is_scheduled_every_minute():
-    assert [(s.func, s.minutes) for s in SCHEDULES] == [("workflows.tasks.tick", 1)]
+def test_the_tick_is_scheduled_every_minute_and_the_audiences_every_five():
+    assert [(s.func, s.minutes) for s in SCHEDULES] == [
+        ("workflows.tasks.tick", 1), ("workflows.tasks.evaluate_audiences", 5)]
 
 
 def test_a_drain_with_no_time_left_stops_before_taking_work(follow_up):

@@ -1,5 +1,5 @@
-"""The workflow back office: definitions (validated JSON editor, preview, backtest, export),
-instances (status at a glance, timeline, retry / skip / cancel) and events (what each event
-matched, explain)."""
+"""The workflow back office: definitions (validated JSON editor, preview, backtest, export;
+an audience's members, explain and run log), instances (status at a glance, timeline, retry /
+skip / cancel), events (what each event matched, explain) and audience runs (read-only)."""
 
 from workflows.admin import definitions, events, instances  # noqa: F401 (registers)

@@ -1,5 +1,5 @@
-"""Definitions: a validated JSON editor, a preview of recent matching entities, a backtest
-page, an export action, and switching on/off."""
+"""Definitions: a validated JSON editor, a preview of recent matching entities (an audience's
+members), a backtest page, an export action, and switching on/off."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from workflows.admin.audiences import audience_backtest_view, audience_context, audience_view
 from workflows.admin.forms import DefinitionForm
 from workflows.admin.n8n_import import n8n_import_view
 from workflows.backtest import backtest, parse_since
+from workflows.explain import trigger_label
 from workflows.models import (
     LIVE_STATUSES,
     InstanceStatus,
@@ -34,9 +36,9 @@ PREVIEW_WINDOW = timedelta(days=7)
 @admin.register(WorkflowDefinition)
 class WorkflowDefinitionAdmin(admin.ModelAdmin):
     form = DefinitionForm
-    list_display = ("name", "trigger_event", "active", "version", "live_count", "failed_count",
+    list_display = ("name", "trigger", "active", "version", "live_count", "failed_count",
                     "updated_at")
-    list_filter = ("active", "trigger_event")
+    list_filter = ("active", "trigger_kind", "trigger_event")
     search_fields = ("name", "description", "trigger_event")
     readonly_fields = ("version", "updated_by", "updated_at")
     actions = ("export_json", "switch_on", "switch_off")
@@ -47,6 +49,10 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(
             live=Count("instances", filter=Q(instances__status__in=LIVE_STATUSES)),
             failed=Count("instances", filter=Q(instances__status=InstanceStatus.FAILED)))
+
+    @admin.display(description="trigger", ordering="trigger_event")
+    def trigger(self, obj):
+        return trigger_label(obj).removeprefix("trigger ")
 
     @admin.display(description="live", ordering="live")
     def live_count(self, obj):
@@ -69,16 +75,23 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [path("<int:pk>/backtest/", self.admin_site.admin_view(self.backtest_view),
                      name="workflows_workflowdefinition_backtest"),
+                path("<int:pk>/audience/", self.admin_site.admin_view(self.audience_view),
+                     name="workflows_workflowdefinition_audience"),
                 path("import-n8n/", self.admin_site.admin_view(self.n8n_import_view),
                      name="workflows_workflowdefinition_import_n8n"), *super().get_urls()]
 
     def n8n_import_view(self, request):
         return n8n_import_view(self, request)
 
+    def audience_view(self, request, pk):
+        return audience_view(self, request, pk)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         definition = self.get_object(request, object_id)
         extra = {"step_types": sorted(REGISTRY), **(extra_context or {})}
-        if definition is not None and definition.current_version_id:
+        if definition is not None and definition.current_version_id and definition.is_audience:
+            extra.update(audience_context(definition))
+        elif definition is not None and definition.current_version_id:
             extra["preview"] = backtest(definition.content(), since=PREVIEW_WINDOW)
             extra["versions"] = definition.versions.annotate(n=Count("instances"))[:10]
             extra["recent_matches"] = definition.event_matches.select_related(
@@ -97,6 +110,8 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         definition = get_object_or_404(WorkflowDefinition, pk=pk)
         since = request.GET.get("since", "30d")
+        if definition.is_audience and definition.current_version_id:
+            return audience_backtest_view(self, request, definition, since)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "definition": definition, "since": since, "title": f"Backtest: {definition}"}
         try:

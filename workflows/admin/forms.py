@@ -12,13 +12,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from workflows.models import WorkflowDefinition
 from workflows.validation import validate_definition
 
-JSON_FIELDS = ("trigger_conditions", "steps", "cancel_on")
-EDITABLE = ("name", "description", "active", "trigger_event", "trigger_conditions", "steps",
-            "cancel_on", "reentry")
+JSON_FIELDS = ("trigger_conditions", "audience", "steps", "cancel_on")
+EDITABLE = ("name", "description", "active", "trigger_kind", "trigger_event",
+            "trigger_conditions", "audience", "steps", "cancel_on", "reentry")
 
 
 # PostgreSQL's jsonb does not keep key order; show the keys people read first, first.
-KEY_ORDER = ("id", "type", "event", "field", "op", "value", "all", "any", "not")
+KEY_ORDER = ("id", "type", "event", "entity", "rule", "exclude", "at", "entry", "entry_days",
+             "daily_cap", "end_when_leaving", "field", "op", "value", "has", "where", "by",
+             "all", "any", "not")
 
 
 def ordered(value):
@@ -46,12 +48,17 @@ class DefinitionForm(forms.ModelForm):
                                                "style": "font-family: monospace"})
                    for name in JSON_FIELDS}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trigger_kind"].required = False   # left out: an event trigger
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
         data = {name: cleaned.get(name) for name in EDITABLE}
         data["trigger_conditions"] = data["trigger_conditions"] or {}
+        data["audience"] = data["audience"] or {}
         data["cancel_on"] = data["cancel_on"] or []
         try:
             self.validated = validate_definition(data)

@@ -1,9 +1,11 @@
 """Workflow tables: the event outbox, definitions and their immutable versions, instances,
-step runs, the per-event match record (what explain shows), the staff audit log and the
-report an import keeps with the definition it created."""
+step runs, the per-event match record (what explain shows), the staff audit log, the report
+an import keeps with the definition it created and the run log of audience triggers."""
 
+from workflows.models.audiences import AudienceRun, AudienceRunStatus
 from workflows.models.definitions import (
     ReentryPolicy,
+    TriggerKind,
     WorkflowDefinition,
     WorkflowDefinitionVersion,
 )
@@ -22,10 +24,13 @@ from workflows.models.instances import (
 __all__ = [
     "DUE_STATUSES",
     "LIVE_STATUSES",
+    "AudienceRun",
+    "AudienceRunStatus",
     "InstanceStatus",
     "MatchOutcome",
     "ReentryPolicy",
     "StepRunStatus",
+    "TriggerKind",
     "WorkflowAuditLog",
     "WorkflowDefinition",
     "WorkflowDefinitionVersion",

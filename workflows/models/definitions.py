@@ -12,6 +12,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
+class TriggerKind(models.TextChoices):
+    EVENT = "event", "an event (trigger_event, trigger_conditions)"
+    AUDIENCE = "audience", "an audience evaluated daily (audience)"
+
+
 class ReentryPolicy(models.TextChoices):
     ONE_LIVE = "one_live", "at most one live instance per entity"
     ONCE = "once", "at most one instance per entity, ever"
@@ -27,9 +32,12 @@ def trigger_types(trigger_event: str) -> list[str]:
 class DefinitionContent(models.Model):
     """The fields a version freezes."""
 
+    trigger_kind = models.CharField(max_length=20, choices=TriggerKind.choices,
+                                    default=TriggerKind.EVENT)
     trigger_event = models.CharField(
-        max_length=200, db_index=True,
-        help_text="event type, e.g. estimate.status_changed; several separated by commas")
+        max_length=200, db_index=True, blank=True,
+        help_text="event type, e.g. estimate.status_changed; several separated by commas "
+                  "(empty for an audience trigger)")
     trigger_conditions = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder,
                                           help_text="a rule; {} matches every event")
     steps = models.JSONField(default=list, encoder=DjangoJSONEncoder)
@@ -37,15 +45,28 @@ class DefinitionContent(models.Model):
                                  help_text='[{"event": "...", "conditions": {rule}}]')
     reentry = models.CharField(max_length=20, choices=ReentryPolicy.choices,
                                default=ReentryPolicy.ONE_LIVE)
+    # An audience trigger (``workflows.audiences``): entity, rule, exclusions, the daily
+    # evaluation time, the entry policy, the daily cap, ending when the entity leaves.
+    audience = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder,
+                                help_text="the audience trigger's configuration; {} for an "
+                                          "event trigger")
 
-    CONTENT_FIELDS = ("trigger_event", "trigger_conditions", "steps", "cancel_on", "reentry")
+    CONTENT_FIELDS = ("trigger_kind", "trigger_event", "trigger_conditions", "steps",
+                      "cancel_on", "reentry", "audience")
 
     class Meta:
         abstract = True
 
     @property
     def trigger_types(self) -> list[str]:
+        """The event types it starts on; none for an audience trigger."""
+        if self.trigger_kind == TriggerKind.AUDIENCE:
+            return []
         return trigger_types(self.trigger_event)
+
+    @property
+    def is_audience(self) -> bool:
+        return self.trigger_kind == TriggerKind.AUDIENCE
 
     def content(self) -> dict:
         return {name: getattr(self, name) for name in self.CONTENT_FIELDS}

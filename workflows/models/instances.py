@@ -34,6 +34,9 @@ class WorkflowInstance(models.Model):
     customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     trigger_event = models.ForeignKey("workflows.WorkflowEvent", null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="instances")
+    # An audience trigger's start: the (local) day of the evaluation that entered the entity.
+    # One start per (definition, entity, day), so re-running an evaluation starts nothing twice.
+    audience_day = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=InstanceStatus.choices,
                               default=InstanceStatus.PENDING)
     status_detail = models.CharField(max_length=255, blank=True, default="")
@@ -82,6 +85,10 @@ class WorkflowInstance(models.Model):
                                     condition=models.Q(exclusive=True,
                                                        status__in=LIVE_STATUSES),
                                     name="wf_instance_one_live_per_entity"),
+            models.UniqueConstraint(fields=["definition", "entity_type", "entity_id",
+                                            "audience_day"],
+                                    condition=models.Q(audience_day__isnull=False),
+                                    name="wf_instance_once_per_audience_day"),
         ]
 
     def __str__(self) -> str:

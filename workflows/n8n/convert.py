@@ -133,9 +133,11 @@ class _Converter:
                                      f"definition holds a placeholder rule, to rebuild them from "
                                      f"this report")
             steps = REBUILD
+        kind = {"trigger_kind": "audience", "audience": trigger.audience} \
+            if trigger.audience else {}
         self.planned.append(Planned({
             "name": self.report.name[:120], "description": self._description(),
-            "trigger_event": trigger.event, "trigger_conditions": trigger.rule,
+            "trigger_event": trigger.event, "trigger_conditions": trigger.rule, **kind,
             "steps": copy.deepcopy(steps), "cancel_on": [],
             "reentry": trigger.reentry or "one_live", "active": False},
             node.name if node else None))
@@ -147,7 +149,8 @@ class _Converter:
             return
         entry = self.entries[node.name]
         event, rule = earlier.data["trigger_event"], earlier.data["trigger_conditions"]
-        if trigger.event.startswith(PREFIX) or event.startswith(PREFIX) or rule or trigger.rule:
+        if trigger.event.startswith(PREFIX) or event.startswith(PREFIX) or rule or \
+                trigger.rule or trigger.audience or "audience" in earlier.data:
             entry.notes.append(f"leads into the same steps as {earlier.trigger!r}: not a "
                                f"trigger of its own")
         elif trigger.event not in event:

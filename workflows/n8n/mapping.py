@@ -64,9 +64,9 @@ NODES: dict[str, NodeType[Converter]] = {
         "sort", "summarize")},
 }
 
-# What a schedule that does not poll the mirror becomes. Campaigns (issue 16) will give it an
-# audience trigger: that converter replaces this one entry.
-AUDIENCE = triggers.campaigns_pending
+# What a schedule that does not poll the mirror for changes becomes: an audience trigger when
+# it reads a mirror table by the records' dates, else a placeholder the report explains.
+AUDIENCE = triggers.audience
 
 TRIGGERS: dict[str, NodeType[triggers.TriggerConverter]] = {
     f"{_B}scheduleTrigger": one("Schedule Trigger",

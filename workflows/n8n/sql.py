@@ -1,12 +1,17 @@
-"""Recognising a database read of the ServiceTitan mirror as an event trigger.
+"""Recognising a database read of the ServiceTitan mirror as an event or audience trigger.
 
 The old n8n workflows polled the ``st_*`` tables on a schedule ("open estimates over $1,000").
 Here the sync announces every change as it happens, so a poll of one mirror table whose
 filter is a plain list of comparisons becomes a trigger on that resource's
 created/updated events with the filter as the trigger conditions. The poll's time window
 (``modified_on > now() - interval '1 day'``) is dropped: an event is the change itself.
-Anything else — joins, OR, sub-queries, functions, columns the mirror has not — is not
-recognised, and the report shows the query.
+
+A read whose filter compares a date with the present in another way ("``to_date <= now() +
+interval '30 days'``", "``installed_on < now() - interval '10 years'``", "``created_on <
+now() - interval '3 days'``") selects records by their age, not by their changes: that is an
+audience, and its windows become relative dates (``windows``; ``Recognised.is_poll`` tells
+which). Anything else — joins, OR, sub-queries, functions, columns the mirror has not — is
+not recognised, and the report shows the query.
 """
 
 from __future__ import annotations
@@ -29,7 +34,20 @@ _CONDITION = re.compile(
         (?P<op>=|!=|<>|>=|<=|>|<|not\s+in\b|in\b|is\s+not\b|is\b|not\s+like\b|like\b)
         \s*(?P<value>.+?)$""", re.IGNORECASE | re.DOTALL | re.VERBOSE)
 _TIME = re.compile(r"(?i)\bnow\s*\(\s*\)|\bcurrent_(date|timestamp)\b|\binterval\b|"
-                   r"\blocaltimestamp\b")
+                   r"\blocaltimestamp\b|\bcurdate\s*\(")
+# The present, optionally moved: now() - interval '10 years', CURRENT_DATE + INTERVAL 30 DAY.
+_WINDOW = re.compile(
+    r"""^(?:now\s*\(\s*\)|current_date|current_timestamp|localtimestamp|curdate\s*\(\s*\))
+        (?:\s*(?P<sign>[+-])\s*interval\s*'?\s*(?P<count>\d+)\s*(?P<unit>[a-z]+)\s*'?)?
+        (?:\s*::\s*\w+)?$""", re.IGNORECASE | re.VERBOSE)
+_PERIOD_UNITS = {"day": "d", "week": "w", "month": "mo", "mon": "mo", "year": "y"}
+# (sign of the interval, comparison) → the relative date it means.
+_RELATIVE = {("-", "<"): "more_than_ago", ("-", "<="): "more_than_ago",
+             ("-", ">"): "within_last", ("-", ">="): "within_last",
+             ("+", ">"): "more_than_ahead", ("+", ">="): "more_than_ahead",
+             ("+", "<"): "within_next", ("+", "<="): "within_next"}
+# A window on these columns reaching back from now is how a poll asks "what changed lately".
+POLL_COLUMNS = ("modified_on", "created_on")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _STRING = re.compile(r"^'((?:[^']|'')*)'$", re.DOTALL)
 _NOT_READ = {"raw", "synced_at", "content_hash"}
@@ -40,16 +58,65 @@ NAMED = {"equal": "=", "!=": "!=", ">": ">", "<": "<", ">=": ">=", "<=": "<=",
          "like": "like", "is null": "is", "is not null": "is not"}
 
 
+@dataclass(frozen=True)
+class Window:
+    """A comparison of a date column with the present, moved by a period or not."""
+
+    column: str
+    op: str                  # a relative-date op, or "" for the present itself
+    period: str | None       # "30d"; None for the present or a period in minutes or hours
+    text: str                # the condition as written
+
+    @property
+    def polls(self) -> bool:
+        return self.column in POLL_COLUMNS and self.op in ("within_last", "")
+
+    def leaf(self) -> dict[str, Any]:
+        return {"field": self.column, "op": self.op, "value": self.period}
+
+
 @dataclass
 class Recognised:
     entity: str                       # "estimate"
     table: str                        # "st_estimates"
-    rule: dict[str, Any]              # the trigger conditions ({} : every change)
+    rule: dict[str, Any]              # the conditions without windows ({} : every record)
     notes: list[str] = field(default_factory=list)
+    windows: list[Window] = field(default_factory=list)
 
     @property
     def trigger_event(self) -> str:
         return f"{self.entity}.created, {self.entity}.updated"
+
+    @property
+    def is_poll(self) -> bool:
+        """Only "what changed lately" windows: the read is a poll for changes (events)."""
+        return all(w.polls for w in self.windows)
+
+    def dropped_windows(self) -> list[str]:
+        return [f"the time window on {w.column} ({w.text[:60]}) is dropped: each change "
+                f"arrives as its own event" for w in self.windows]
+
+    def audience_rule(self) -> dict[str, Any]:
+        """The conditions with the windows as relative dates (an audience); raises
+        ``NotRecognised`` for a window an audience cannot express."""
+        leaves, bounded = _leaves(self.rule), {w.column for w in self.windows if w.op}
+        for window in self.windows:
+            if window.polls and window.op == "within_last":
+                continue   # a poll's "changed lately": the audience is evaluated daily anyway
+            if not window.op:
+                if window.column in bounded:
+                    continue   # "to_date >= now()" beside "to_date <= now() + 30 days"
+                raise NotRecognised(f"{window.column} compared with the present alone "
+                                    f"({window.text[:60]})")
+            if window.period is None:
+                raise NotRecognised(f"the window on {window.column} ({window.text[:60]}) is "
+                                    f"in minutes or hours; audiences count days")
+            if window.op == "within_next" and not any(
+                    w.column == window.column and not w.op for w in self.windows):
+                self.notes.append(f"{window.text[:60]} also took dates already past; "
+                                  f"{window.column} within_next takes today onwards")
+            leaves.append(window.leaf())
+        return _all(leaves)
 
 
 class NotRecognised(ValueError):
@@ -74,16 +141,18 @@ def recognise_query(query: str) -> Recognised:
     if "(" in match["columns"] or "{{" in query:
         raise NotRecognised("computed columns or expressions in the query")
     entity, columns = _table(match["table"])
-    leaves, notes = [], []
+    found = Recognised(entity, match["table"], {})
+    leaves = []
     for part in _conjuncts(match["where"] or ""):
         condition = _CONDITION.match(part.strip())
         if not condition:
             raise NotRecognised(f"the condition {part.strip()[:80]!r}")
         leaf = _leaf(condition["column"], condition["op"], condition["value"].strip(),
-                     columns, notes)
+                     columns, found)
         if leaf is not None:
             leaves.append(leaf)
-    return Recognised(entity, match["table"], _all(leaves), notes)
+    found.rule = _all(leaves)
+    return found
 
 
 def recognise_select(table: Any, conditions: list[dict[str, Any]], combine: Any) -> Recognised:
@@ -93,7 +162,8 @@ def recognise_select(table: Any, conditions: list[dict[str, Any]], combine: Any)
     if not isinstance(table, str):
         raise NotRecognised("no table")
     entity, columns = _table(table)
-    leaves, notes = [], []
+    found = Recognised(entity, table, {})
+    leaves = []
     for item in conditions:
         named = str(item.get("condition", "equal")).lower()
         value = item.get("value", "")
@@ -102,10 +172,11 @@ def recognise_select(table: Any, conditions: list[dict[str, Any]], combine: Any)
         sql_value = "null" if named.startswith("is") else (
             str(value) if isinstance(value, int | float) and not isinstance(value, bool)
             else "'" + str(value).replace("'", "''") + "'")
-        leaf = _leaf(str(item.get("column", "")), NAMED[named], sql_value, columns, notes)
+        leaf = _leaf(str(item.get("column", "")), NAMED[named], sql_value, columns, found)
         if leaf is not None:
             leaves.append(leaf)
-    return Recognised(entity, table, _all(leaves), notes)
+    found.rule = _all(leaves)
+    return found
 
 
 def _table(name: str) -> tuple[str, frozenset[str]]:
@@ -133,15 +204,16 @@ def _conjuncts(where: str) -> list[str]:
 
 
 def _leaf(column: str, op: str, value: str, columns: frozenset[str],
-          notes: list[str]) -> dict[str, Any] | None:
+          found: Recognised) -> dict[str, Any] | None:
+    """A condition as a rule leaf; None for a comparison with the present (kept in
+    ``found.windows``)."""
     name = column.replace('"', "").replace("`", "").rsplit(".", 1)[-1].lower()
-    if _TIME.search(value):
-        notes.append(f"the time window on {name} ({value[:60]}) is dropped: each change "
-                     f"arrives as its own event")
-        return None
     if name not in columns:
         raise NotRecognised(f"{name!r} is not a column of the mirror table")
     op = " ".join(op.lower().split())
+    if _TIME.search(value):
+        found.windows.append(_window(name, op, value))
+        return None
     if op in ("is", "is not"):
         if value.lower() != "null":
             raise NotRecognised(f"{name} {op} {value[:40]}")
@@ -155,6 +227,24 @@ def _leaf(column: str, op: str, value: str, columns: frozenset[str],
         return {"field": name, "op": OPS[op],
                 "value": [_literal(v.strip()) for v in _split_list(items[1:-1])]}
     return {"field": name, "op": OPS[op], "value": _literal(value)}
+
+
+def _window(name: str, op: str, value: str) -> Window:
+    match = _WINDOW.match(value.strip())
+    if match is None or op not in ("<", "<=", ">", ">="):
+        raise NotRecognised(f"the time condition {name} {op} {value[:60]}")
+    if match["sign"] is None:
+        return Window(name, "", None, f"{name} {op} {value}")
+    unit = match["unit"].lower().removesuffix("s")
+    period = f"{int(match['count'])}{_PERIOD_UNITS[unit]}" if unit in _PERIOD_UNITS and \
+        int(match["count"]) > 0 else None
+    if unit not in _PERIOD_UNITS and unit not in ("minute", "hour", "second"):
+        raise NotRecognised(f"the interval unit {match['unit']!r}")
+    return Window(name, _RELATIVE[(match["sign"], op)], period, f"{name} {op} {value}")
+
+
+def _leaves(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(rule["all"]) if "all" in rule else [rule] if rule else []
 
 
 def _like(name: str, op: str, value: str) -> dict[str, Any]:

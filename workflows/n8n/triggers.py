@@ -8,9 +8,11 @@ that table's change events with the query's filter. Otherwise the definition get
 placeholder trigger (``placeholder.<what>``, see ``workflows.placeholders``) that staff must
 replace before switching it on, and the report says why.
 
-Schedules that do not poll the mirror need an audience trigger (campaigns, issue 16), which
-does not exist yet: ``polls`` takes the converter for that case as ``otherwise``, and the
-table gives it ``mapping.AUDIENCE`` — when campaigns arrive, their trigger is that one entry.
+A schedule that is not such a poll is ``mapping.AUDIENCE``'s (``audience``): when it reads
+one mirror table by the records' age (``to_date <= now() + interval '30 days'``), its intent
+is an audience — an inactive audience trigger with the query's filter as the rule, evaluated
+daily at the schedule's hour; any other schedule keeps a placeholder trigger and the report
+says what to write.
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ WEBHOOK_RECORD = Prefix("entity", skip=frozenset({"body", "query", "params"}))
 
 @dataclass
 class Trigger:
-    event: str                              # event type(s), or a placeholder
+    event: str                              # event type(s), or a placeholder ("": audience)
     status: Status
     detail: str
     rule: dict[str, Any] = field(default_factory=dict)
+    audience: dict[str, Any] = field(default_factory=dict)   # an audience trigger's config
     reentry: str | None = None
     scope: Scope | None = None              # what $json means after the trigger
     notes: list[str] = field(default_factory=list)
@@ -60,15 +63,34 @@ def placeholder(what: str, why: str) -> Trigger:
 # --- schedules ------------------------------------------------------------------------------
 
 
-def campaigns_pending(node: Node, when: str) -> Trigger:
-    return placeholder("schedule", f"runs {when}: needs an audience trigger (campaigns), not "
-                                   f"yet available")
+def audience(node: Node, when: str, read: sql.Recognised | None = None) -> Trigger:
+    """A schedule's intent as an audience: ``read``, a read of the mirror selecting records by
+    their age, becomes an audience trigger; without one (the schedule reads nothing we can
+    recognise) a placeholder trigger, reported."""
+    if read is None:
+        return placeholder("schedule", f"runs {when} and reads no table of the ServiceTitan "
+                                       f"mirror by the records' dates: give it an audience "
+                                       f"trigger (trigger kind audience: which records, by "
+                                       f"which rule) or an event")
+    at, notes = daily_time(node), list(read.notes)
+    if at is None:
+        at = "09:00"
+        notes.append(f"n8n ran it {when}; an audience is evaluated once a day, at 09:00 here "
+                     f"(audience.at)")
+    notes.append("each record enters once (audience.entry once): n8n picked the same records "
+                 "on every run, so check what it did to avoid repeats")
+    config = {"entity": read.entity, "rule": read.audience_rule(), "at": at, "entry": "once"}
+    return Trigger("", Status.APPROXIMATED,
+                   f"n8n read {read.table} {when}, selecting records by their dates; here an "
+                   f"audience of {read.entity} records evaluated daily at {at}, each entering "
+                   f"once", rule={}, audience=config, scope=RECORD, notes=notes)
 
 
 def polls(describe: Callable[[Mapping[str, Any]], str],
-          otherwise: Callable[[Node, str], Trigger]) -> TriggerConverter:
+          otherwise: Callable[..., Trigger]) -> TriggerConverter:
     """A schedule: a recognised read of the mirror right after it becomes that table's change
-    events; any other schedule is ``otherwise``'s."""
+    events, or (a read by the records' dates) ``otherwise(node, when, read)``, an audience;
+    any other schedule is ``otherwise(node, when)``'s."""
 
     def convert(node: Node, graph: Graph) -> Trigger:
         when = describe(node.params)
@@ -78,19 +100,51 @@ def polls(describe: Callable[[Mapping[str, Any]], str],
             return otherwise(node, when)
         try:
             found = _recognise(poll)
+            trigger = _events(found, when) if found.is_poll else otherwise(node, when, found)
         except sql.NotRecognised as exc:
             trigger = otherwise(node, when)
             trigger.notes.append(f"the query in {poll.name!r} is not a recognisable read of the "
                                  f"ServiceTitan mirror ({exc})")
             return trigger
-        return Trigger(found.trigger_event, Status.APPROXIMATED,
-                       f"n8n polled {found.table} {when}; here each change is an event: "
-                       f"trigger {found.trigger_event}, once per {found.entity}",
-                       rule=found.rule, reentry="once", scope=RECORD, notes=found.notes,
-                       absorbs=poll.name,
-                       absorbed_detail=f"read as the trigger's conditions: {found.rule or 'none'}")
+        trigger.absorbs = poll.name
+        what, rule = ("audience's rule", trigger.audience["rule"]) if trigger.audience else \
+            ("trigger's conditions", trigger.rule)
+        trigger.absorbed_detail = f"read as the {what}: {rule or 'none'}"
+        return trigger
 
     return convert
+
+
+def _events(found: sql.Recognised, when: str) -> Trigger:
+    return Trigger(found.trigger_event, Status.APPROXIMATED,
+                   f"n8n polled {found.table} {when}; here each change is an event: "
+                   f"trigger {found.trigger_event}, once per {found.entity}",
+                   rule=found.rule, reentry="once", scope=RECORD,
+                   notes=[*found.dropped_windows(), *found.notes])
+
+
+def daily_time(node: Node) -> str | None:
+    """The local time a schedule ran at once a day ("09:30"), or None when it did not run
+    daily at a set time (every 15 minutes, hourly, a cron expression)."""
+    params = node.params
+    rule = params.get("rule") if isinstance(params.get("rule"), Mapping) else {}
+    items = listed(rule, "interval")
+    if node.type.endswith("scheduleTrigger") and len(items) == 1 and \
+            items[0].get("field", "days") == "days" and items[0].get("daysInterval", 1) == 1:
+        return _clock(items[0].get("triggerAtHour", 0), items[0].get("triggerAtMinute", 0))
+    times = params.get("triggerTimes") if isinstance(params.get("triggerTimes"), Mapping) else {}
+    cron = listed(times, "item")
+    if node.type.endswith("cron") and len(cron) == 1 and \
+            cron[0].get("mode", "everyDay") == "everyDay":
+        return _clock(cron[0].get("hour", 14), cron[0].get("minute", 0))
+    return None
+
+
+def _clock(hour: Any, minute: Any) -> str | None:
+    if isinstance(hour, int) and isinstance(minute, int) and 0 <= hour < 24 and \
+            0 <= minute < 60:
+        return f"{hour:02}:{minute:02}"
+    return None
 
 
 def _recognise(node: Node) -> sql.Recognised:

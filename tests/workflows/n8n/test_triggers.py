@@ -1,9 +1,18 @@
-"""n8n triggers to a definition's trigger: events where recognisable, else a placeholder the
-report explains (schedules wait for campaigns)."""
+"""n8n triggers to a definition's trigger: events where recognisable, an audience for a
+schedule that reads the mirror by the records' dates, else a placeholder the report
+explains."""
 
 import pytest
 
-from tests.workflows.n8n.conftest import WEBHOOK, convert, converted, entry, node, workflow
+from tests.workflows.n8n.conftest import (
+    WEBHOOK,
+    convert,
+    converted,
+    entry,
+    node,
+    steps,
+    workflow,
+)
 from workflows.n8n.triggers import webhook_event
 
 
@@ -33,13 +42,78 @@ def test_a_cron_polling_the_mirror_with_a_mysql_select_becomes_events_too():
     assert data["trigger_conditions"]["all"][1] == {"field": "total", "op": ">", "value": 500}
 
 
-def test_a_schedule_that_does_not_poll_the_mirror_needs_campaigns():
+def test_a_schedule_that_reads_nothing_of_the_mirror_keeps_a_placeholder_explained():
     conversion = converted("schedules.json", 1)
     assert definition(conversion)["trigger_event"] == "placeholder.schedule"
+    assert "trigger_kind" not in definition(conversion)
     found = entry(conversion, "Every 5 minutes")
     assert found.status == "unsupported"
-    assert found.detail.startswith("runs every 5 minutes: needs an audience trigger "
-                                   "(campaigns), not yet available")
+    assert found.detail.startswith("runs every 5 minutes and reads no table of the "
+                                   "ServiceTitan mirror by the records' dates: give it an "
+                                   "audience trigger")
+
+
+def daily(hour: int = 9, minute: int = 0) -> dict:
+    return node("Every morning", "scheduleTrigger", 1.2, rule={"interval": [
+        {"field": "days", "triggerAtHour": hour, "triggerAtMinute": minute}]})
+
+
+def reading(query: str, first: dict | None = None):
+    return convert(workflow(first or daily(), node("Read", "postgres", 2.5,
+                                                   operation="executeQuery", query=query),
+                            node("Text", "twilio", message="=Hi {{ $json.name }}"),
+                            links={(first or daily())["name"]: [["Read"]],
+                                   "Read": [["Text"]]}))
+
+
+def test_a_daily_read_of_memberships_ending_soon_becomes_an_audience():
+    conversion = reading("SELECT * FROM st_memberships WHERE status = 'Active' AND "
+                         "to_date >= now() AND to_date <= now() + interval '30 days'",
+                         daily(8, 30))
+    data = definition(conversion)
+    assert (data["trigger_kind"], data["trigger_event"], data["active"]) == (
+        "audience", "", False)
+    assert data["audience"] == {"entity": "membership", "at": "08:30", "entry": "once",
+                                "rule": {"all": [
+                                    {"field": "status", "op": "==", "value": "Active"},
+                                    {"field": "to_date", "op": "within_next", "value": "30d"}]}}
+    trigger = entry(conversion, "Every morning")
+    assert trigger.status == "approximated"
+    assert trigger.detail.startswith("n8n read st_memberships every 1 days at 8h, selecting "
+                                     "records by their dates; here an audience of membership "
+                                     "records evaluated daily at 08:30")
+    assert entry(conversion, "Read").status == "converted"
+    assert list(steps(conversion)) == ["text"]
+
+
+def test_a_cron_read_of_old_open_estimates_becomes_an_audience_at_the_crons_hour():
+    cron = node("Cron", "cron", triggerTimes={"item": [{"mode": "everyDay", "hour": 14}]})
+    conversion = reading("SELECT * FROM st_estimates WHERE status = 'Open' AND created_on < "
+                         "NOW() - INTERVAL 3 DAY", cron)
+    audience = definition(conversion)["audience"]
+    assert (audience["at"], audience["rule"]["all"][1]) == (
+        "14:00", {"field": "created_on", "op": "more_than_ago", "value": "3d"})
+
+
+def test_an_audience_read_every_few_minutes_is_evaluated_daily_at_nine_and_says_so():
+    every = node("Every 15 minutes", "interval", interval=15, unit="minutes")
+    conversion = reading("SELECT * FROM st_installed_equipment WHERE installed_on < now() - "
+                         "interval '10 years'", every)
+    assert definition(conversion)["audience"]["at"] == "09:00"
+    assert any("an audience is evaluated once a day, at 09:00 here" in note
+               for note in entry(conversion, "Every 15 minutes").notes)
+
+
+def test_a_read_by_dates_an_audience_cannot_express_keeps_the_placeholder():
+    conversion = reading("SELECT * FROM st_jobs WHERE completed_on < now() - interval '6 hours'")
+    assert definition(conversion)["trigger_event"] == "placeholder.schedule"
+    assert "audiences count days" in entry(conversion, "Every morning").notes[0]
+
+
+def test_a_poll_for_recent_changes_stays_an_event_trigger_at_any_hour():
+    conversion = reading("SELECT * FROM st_jobs WHERE job_status = 'Completed' AND "
+                         "modified_on > now() - interval '1 day'")
+    assert definition(conversion)["trigger_event"] == "job.created, job.updated"
 
 
 def test_a_poll_of_another_table_is_reported_with_the_reason():

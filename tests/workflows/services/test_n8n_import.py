@@ -1,6 +1,8 @@
 """The n8n import service: inactive definitions through the staff's own validation, each with
 its report, nothing written by a dry run, nothing twice."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -119,3 +121,27 @@ def test_a_definition_the_converter_got_wrong_is_refused_by_validation_not_store
     [line] = result.files[0].workflows[0].not_created
     assert "not created: it does not validate: step 'twilio'.duration: 'soon'" in line
     assert not WorkflowImportReport.objects.exists()
+
+
+def test_a_schedule_reading_the_mirror_by_dates_arrives_as_an_inactive_audience_definition():
+    data = {"name": "Renewal reminders", "nodes": [
+        {"name": "Daily", "type": "n8n-nodes-base.scheduleTrigger", "typeVersion": 1.2,
+         "position": [0, 0], "parameters": {"rule": {"interval": [{"field": "days",
+                                                                   "triggerAtHour": 9}]}}},
+        {"name": "Ending", "type": "n8n-nodes-base.postgres", "typeVersion": 2.5,
+         "position": [0, 0], "parameters": {"operation": "executeQuery", "query":
+                                            "SELECT * FROM st_memberships WHERE to_date < "
+                                            "now() + interval '30 days' AND status = 'Active'"}},
+        {"name": "Text", "type": "n8n-nodes-base.twilio", "typeVersion": 1, "position": [0, 0],
+         "parameters": {"message": "Your membership ends soon"}}],
+        "connections": {"Daily": {"main": [[{"node": "Ending", "type": "main", "index": 0}]]},
+                        "Ending": {"main": [[{"node": "Text", "type": "main", "index": 0}]]}}}
+    result = n8n_import(uploads=[Upload("renewals.json", json.dumps(data).encode())],
+                        actor="alice", dry_run=False)
+    definition = WorkflowDefinition.objects.get(pk=result.created[0].id)
+    assert (definition.trigger_kind, definition.active) == ("audience", False)
+    assert definition.audience["rule"]["all"][1] == {"field": "to_date", "op": "within_next",
+                                                     "value": "30d"}
+    definition_set_active(definition=definition, active=True, actor="alice")
+    definition.refresh_from_db()
+    assert definition.active
