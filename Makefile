@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/perfectcatch
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): the suite is mostly waiting on PostgreSQL and subprocesses.
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint install migrate schedules ensure-postgres clean
 
@@ -29,7 +31,7 @@ ensure-postgres:
 	@scripts/ensure-postgres
 
 test: install ensure-postgres
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
