@@ -129,10 +129,13 @@ FOLLOW_UP = {
 
 def definitions() -> list[tuple[int, int]]:
     """Three event-triggered definitions (ids, current version ids) the instances belong to."""
-    from workflows.models import WorkflowDefinition
+    from workflows.models import WorkflowDefinition, WorkflowDefinitionVersion
     from workflows.services import definition_save
 
-    WorkflowDefinition.objects.filter(name__endswith="(bench)").delete()
+    earlier = WorkflowDefinition.objects.filter(name__endswith="(bench)")
+    earlier.update(current_version=None)
+    WorkflowDefinitionVersion.objects.filter(definition__in=earlier).delete()
+    earlier.delete()
     made = [definition_save(data=FOLLOW_UP, actor="bench")]
     for name, trigger in (("Review request (bench)", "job.completed"),
                           ("Invoice thank-you (bench)", "invoice.paid")):

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils.html import format_html
 
+from config.admin_lists import BigTableAdmin
 from config.ratelimits import over_limit, too_many_requests
 from servicetitan import operations
 from servicetitan.admin.chart import COLOURS, runs_chart
@@ -35,7 +36,7 @@ class ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(SyncLog)
-class SyncLogAdmin(ReadOnly):
+class SyncLogAdmin(BigTableAdmin, ReadOnly):
     list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
                     "records", "outcome", "rejected_count", "warnings_count", "calls", "rate",
                     "full")

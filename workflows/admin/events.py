@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from config.admin_lists import BigTableAdmin, IndexedValuesFilter
 from config.admin_site import OperatePermission
 from workflows.explain import explain_entity, explain_event
 from workflows.models import WorkflowEvent, WorkflowEventMatch
@@ -52,10 +53,11 @@ class ExplainForm(forms.Form):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(OperatePermission, admin.ModelAdmin):
+class WorkflowEventAdmin(OperatePermission, BigTableAdmin):
     list_display = ("id", "event_type", "entity", "source", "created_at", "processed_at",
                     "matched")
-    list_filter = (ProcessedFilter, "source", "event_type")
+    list_filter = (ProcessedFilter, ("source", IndexedValuesFilter),
+                   ("event_type", IndexedValuesFilter))
     search_fields = ("entity_id", "event_type", "entity_type")
     readonly_fields = ("event_type", "entity_type", "entity_id", "source", "payload",
                        "created_at", "processed_at")

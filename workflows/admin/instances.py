@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.admin_lists import BigTableAdmin
 from config.admin_site import OperatePermission
 from workflows.models import InstanceStatus, WorkflowInstance, WorkflowStepRun
 from workflows.services import InstanceActionError, cancel_instance, retry_instance, skip_step
@@ -26,7 +27,7 @@ def status_badge(status: str):
 
 
 @admin.register(WorkflowInstance)
-class WorkflowInstanceAdmin(OperatePermission, admin.ModelAdmin):
+class WorkflowInstanceAdmin(OperatePermission, BigTableAdmin):
     operate_permission = "workflows.change_workflowinstance"
     list_display = ("id", "definition", "entity", "status_display", "current_step",
                     "next_run_at", "attempts", "updated_at")
