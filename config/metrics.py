@@ -2,8 +2,10 @@
 from the database at scrape time so every process reports the same truth.
 
 Each app may have ``metrics.py`` with ``collect()`` yielding prometheus metric families;
-``DatabaseCollector`` runs them all. Access: operators only (``config.access``: a bearer
-token, ``METRICS_TOKEN``, or a client address on ``METRICS_ALLOWED_IPS``).
+``DatabaseCollector`` runs them all; their output is kept ``METRICS_CACHE_SECONDS`` in the
+cache (a scrape every few seconds, or several Prometheus servers, read the big tables once).
+Access: operators only (``config.access``: a bearer token, ``METRICS_TOKEN``, or a client
+address on ``METRICS_ALLOWED_IPS``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -29,6 +33,7 @@ from config.discovery import app_modules
 from config.ratelimits import rate_limit
 
 log = logging.getLogger(__name__)
+CACHE_KEY = "perfectcatch:metrics:database"
 
 
 def app_collectors() -> list[Callable[[], Iterable[Metric]]]:
@@ -79,9 +84,20 @@ def exposition() -> bytes:
         multiprocess.MultiProcessCollector(process)
     else:
         process = REGISTRY
-    database = CollectorRegistry(auto_describe=False)
-    database.register(DatabaseCollector())
-    return generate_latest(process) + generate_latest(database)
+    return generate_latest(process) + database_exposition()
+
+
+def database_exposition() -> bytes:
+    """The apps' metrics, from the cache when read less than ``METRICS_CACHE_SECONDS`` ago."""
+    seconds = settings.METRICS_CACHE_SECONDS
+    body = cache.get(CACHE_KEY) if seconds > 0 else None
+    if body is None:
+        database = CollectorRegistry(auto_describe=False)
+        database.register(DatabaseCollector())
+        body = generate_latest(database)
+        if seconds > 0:
+            cache.set(CACHE_KEY, body, seconds)
+    return body
 
 
 @never_cache
