@@ -208,7 +208,8 @@ def sms_sql(scale: float) -> list[str]:
     status = ("CASE WHEN g % 5 < 2 THEN 'received' ELSE (ARRAY['delivered','delivered',"
               "'delivered','delivered','delivered','delivered','sent','failed','undelivered',"
               "'blocked','deferred','delivered'])[1 + (g / 5) % 12] END")
-    at = "pg_temp.ago(g, 20)"
+    # Rows are written as texts come and go: ids and times rise together, as in production.
+    at = f"(now() - interval '365 days' * (1 - g::double precision / {texts}))"
     return [
         f"INSERT INTO sms_messages (direction, sid, idempotency_key, from_number, to_number, "
         f"phone, body, segments, purpose, status, error_code, error_message, customer_id, "
