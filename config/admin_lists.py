@@ -1,4 +1,4 @@
-"""What keeps a changelist fast on a table of millions of rows (``BigTableAdmin``).
+"""What keeps a changelist fast on a table of millions of rows (``BigTableMixin``).
 
 Django's changelist asks the database for four things whose cost grows with the table: the
 row count (twice: filtered and in total), the values of each ``list_filter`` on a plain column
@@ -114,8 +114,9 @@ class BigTableChangeList(ChangeList):
         return with_period_probes(super().get_queryset(request, exclude_parameters))
 
 
-class BigTableAdmin(admin.ModelAdmin):
-    """A changelist that stays fast on a table of millions of rows (see the module)."""
+class BigTableMixin:
+    """For a ModelAdmin: a changelist that stays fast on a table of millions of rows (see the
+    module)."""
 
     show_full_result_count = False
     paginator = EstimatedCountPaginator

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from config.admin_lists import PhoneSearchMixin
-from ghl.admin.base import ReadOnlyAdmin
 from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
 
 
@@ -72,16 +72,11 @@ class GHLOpportunityAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">estimate {}</a>', url, link.estimate_id)
 
 
-class StageInline(admin.TabularInline):
+class StageInline(ReadOnlyInline):
     model = GHLPipelineStage
     fields = ("name", "position", "id", "active")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("position",)
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(GHLPipeline)

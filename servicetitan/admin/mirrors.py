@@ -16,7 +16,8 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from config.admin_lists import BigTableAdmin, PhoneSearchMixin
+from config.admin_base import ReadOnlyAdmin
+from config.admin_lists import BigTableMixin, PhoneSearchMixin
 from servicetitan import models as m
 
 
@@ -116,20 +117,11 @@ def link_to(column: str, target: type[models.Model]) -> Callable:
     return show
 
 
-class MirrorAdmin(BigTableAdmin):
+class MirrorAdmin(BigTableMixin, ReadOnlyAdmin):
     """Read-only: the sync is the only writer of the mirror."""
 
     list_per_page = 50
     date_hierarchy = None
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_fields(self, request, obj=None) -> list:
         names = [f.name for f in self.model._meta.concrete_fields
