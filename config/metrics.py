@@ -2,8 +2,11 @@
 from the database at scrape time so every process reports the same truth.
 
 Each app may have ``metrics.py`` with ``collect()`` yielding prometheus metric families;
-``DatabaseCollector`` runs them all; their output is kept ``METRICS_CACHE_SECONDS`` in the
-cache (a scrape every few seconds, or several Prometheus servers, read the big tables once).
+``DatabaseCollector`` runs them all. Reading them counts every text, step run and instance,
+most of a second on a year of data, so a scrape serves them from the cache: the cluster's
+``metrics_snapshot`` schedule reads them every minute and keeps them
+``METRICS_CACHE_SECONDS`` (90 s); when the cache has none (no cluster, or a cache the cluster
+does not share), the scrape reads them and keeps them as long.
 Access: operators only (``config.access``: a bearer token, ``METRICS_TOKEN``, or a client
 address on ``METRICS_ALLOWED_IPS``).
 """
@@ -89,14 +92,17 @@ def exposition() -> bytes:
 
 def database_exposition() -> bytes:
     """The apps' metrics, from the cache when read less than ``METRICS_CACHE_SECONDS`` ago."""
-    seconds = settings.METRICS_CACHE_SECONDS
-    body = cache.get(CACHE_KEY) if seconds > 0 else None
-    if body is None:
-        database = CollectorRegistry(auto_describe=False)
-        database.register(DatabaseCollector())
-        body = generate_latest(database)
-        if seconds > 0:
-            cache.set(CACHE_KEY, body, seconds)
+    body = cache.get(CACHE_KEY) if settings.METRICS_CACHE_SECONDS > 0 else None
+    return refresh_database_metrics() if body is None else body
+
+
+def refresh_database_metrics() -> bytes:
+    """Read the apps' metrics now and keep them ``METRICS_CACHE_SECONDS`` in the cache."""
+    database = CollectorRegistry(auto_describe=False)
+    database.register(DatabaseCollector())
+    body = generate_latest(database)
+    if settings.METRICS_CACHE_SECONDS > 0:
+        cache.set(CACHE_KEY, body, settings.METRICS_CACHE_SECONDS)
     return body
 
 

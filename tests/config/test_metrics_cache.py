@@ -34,3 +34,14 @@ def test_with_no_window_every_scrape_reads_the_tables(client, settings):
     assert sent(client).endswith(" 0.0")
     text()
     assert sent(client).endswith(" 1.0")
+
+
+def test_the_schedule_reads_the_figures_scrapes_serve(client, settings):
+    from config.tasks import metrics_snapshot
+
+    settings.METRICS_CACHE_SECONDS = 90
+    text()
+    metrics_snapshot()
+    with CaptureQueriesContext(connection) as queries:
+        assert sent(client).endswith(" 1.0")
+    assert not any("sms_messages" in q["sql"] for q in queries.captured_queries)
