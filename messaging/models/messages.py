@@ -103,10 +103,7 @@ class SmsMessage(models.Model):
         ]
         indexes = [
             models.Index(fields=["phone", "created_at"], name="sms_phone_time_idx"),
-            # Covering: /metrics counts every text by status and stage from this index alone
-            # (an index-only scan), not from the table (messaging/metrics.py).
-            models.Index(fields=["status", "direction"], name="sms_status_stage_idx",
-                         include=["submitted_at", "delivered_at", "failed_at"]),
+            models.Index(fields=["status", "direction"], name="sms_status_idx"),
             # The admin's intent filter reads its values from it (a loose index scan): nearly
             # every row holds "", which B-tree deduplication stores once.
             models.Index(fields=["intent"], name="sms_intent_idx"),

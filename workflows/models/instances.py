@@ -131,9 +131,7 @@ class WorkflowStepRun(models.Model):
         db_table = "workflow_step_runs"
         ordering = ["id"]
         indexes = [models.Index(fields=["instance", "id"], name="wf_steprun_instance_idx"),
-                   # Covering step_type: /metrics counts runs by type and status from it.
-                   models.Index(fields=["status", "started_at"], name="wf_steprun_status_type_idx",
-                                include=["step_type"])]
+                   models.Index(fields=["status", "started_at"], name="wf_steprun_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.step_id} attempt {self.attempt}: {self.status}"
