@@ -9,11 +9,13 @@ dataset of ``bench/admin_data.py`` in SQL (at scale 1: ~580,000 ServiceTitan row
 texts, 2,000,000 workflow events, 200,000 instances with their step runs), ``VACUUM
 ANALYZE``s it (a running system has planner statistics and visibility maps), logs a superuser
 in through Django's test client and times each page server side (the request through the
-whole Django stack, in process; no network), best of ``--repeat`` after one warm-up request
-that also counts the page's queries: every changelist, one change page per model, the
+whole Django stack, in process; no network), best of ``--repeat`` after a warm-up request and
+one that counts the page's queries: every changelist, one change page per model, the
 workflow definition page (its 7-day preview), the conversations pages, searches by phone in
-several spellings, the front page and ``/metrics``. Targets: 300 ms a page, 100 ms a search by
-phone.
+several spellings, the front page and ``/metrics`` (as scrapes find it: the figures the
+cluster's ``metrics-snapshot`` schedule read; and, for information only, ``/metrics?cold``,
+the same with those figures read in the request, which is what the schedule costs each
+minute). Targets: 300 ms a page, 100 ms a search by phone.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
@@ -39,8 +42,9 @@ PAGE_MS, PHONE_MS = 300, 100
 class Page:
     label: str
     url: str
-    target: int = PAGE_MS
+    target: int | None = PAGE_MS  # None: shown for information, no target
     headers: dict | None = None
+    before: Callable[[], None] | None = None  # run before each request
 
 
 def main() -> None:
@@ -62,8 +66,9 @@ def main() -> None:
     user = superuser()
     rows = measure(pages(user), user, args.repeat)
     print_table(rows)
-    failed = [row for row in rows if row[1] > row[2] or row[4] != 200]
-    print(f"\n{len(rows) - len(failed)} of {len(rows)} pages within target", flush=True)
+    failed = [row for row in rows if row[2] is not None and (row[1] > row[2] or row[4] != 200)]
+    judged = [row for row in rows if row[2] is not None]
+    print(f"\n{len(judged) - len(failed)} of {len(judged)} pages within target", flush=True)
 
 
 def parse_args() -> argparse.Namespace:
@@ -196,10 +201,21 @@ def pages(user) -> list[Page]:
                         f"{url}?{_q(spellings[1])}", PHONE_MS))
     with suppress(NoReverseMatch):  # the messaging inbox, once the conversations branch is in
         out.append(Page("inbox", reverse("admin:messaging_inbox")))
-    out.append(Page("/metrics", "/metrics",
-                    headers={"Authorization": "Bearer bench-metrics-token"}))
+    token = {"Authorization": "Bearer bench-metrics-token"}
+    out.append(Page("/metrics", "/metrics", headers=token))
+    out.append(Page("/metrics, its database figures read in the request (what the cluster's "
+                    "metrics-snapshot schedule does every minute)", "/metrics?cold",
+                    None, token, _forget_metrics))
     only = os.environ.get("BENCH_ONLY", "")
     return [page for page in out if only in page.url or only in page.label]
+
+
+def _forget_metrics() -> None:
+    from django.core.cache import cache
+
+    from config.metrics import CACHE_KEY
+
+    cache.delete(CACHE_KEY)
 
 
 def _q(text: str) -> str:
@@ -227,12 +243,18 @@ def measure(todo: list[Page], user, repeat: int) -> list[tuple[str, float, int, 
     for page in todo:
         headers = page.headers or {}
         queries: list[str] = []
-        with connection.execute_wrapper(partial(_count, queries)):
-            response = client.get(page.url, headers=headers)
+        for _ in range(2):  # a warm-up request, then one whose queries are counted
+            queries.clear()
+            if page.before:
+                page.before()
+            with connection.execute_wrapper(partial(_count, queries)):
+                response = client.get(page.url, headers=headers)
         if response.status_code != 200:
             print(f"  {page.url}: HTTP {response.status_code}", flush=True)
         best = float("inf")
         for _ in range(repeat):
+            if page.before:
+                page.before()
             started = time.perf_counter()
             client.get(page.url, headers=headers)
             best = min(best, (time.perf_counter() - started) * 1000)
@@ -250,8 +272,9 @@ def print_table(rows) -> None:
     width = max(len(url) for url, *_ in rows)
     print(f"\n{'URL':<{width}}  {'ms':>7}  {'target':>6}  {'queries':>7}  result")
     for url, ms, target, queries, status in rows:
-        verdict = "PASS" if ms <= target and status == 200 else "FAIL"
-        print(f"{url:<{width}}  {ms:7.0f}  {target:6}  {queries:7}  {verdict}"
+        verdict = "info" if target is None else "PASS" if ms <= target and status == 200 \
+            else "FAIL"
+        print(f"{url:<{width}}  {ms:7.0f}  {target or '-':>6}  {queries:7}  {verdict}"
               + ("" if status == 200 else f" (HTTP {status})"))
 
 
