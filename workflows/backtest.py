@@ -47,7 +47,8 @@ def backtest(content: Mapping[str, Any], *, since: timedelta, sample_size: int =
     start = (now or timezone.now()) - since
     result = BacktestResult(content["trigger_event"], start)
     events = WorkflowEvent.objects.filter(event_type__in=trigger_types(content["trigger_event"]),
-                                          created_at__gte=start).order_by("-id")
+                                          created_at__gte=start).order_by("-id").only(
+        "entity_type", "entity_id", "payload", "created_at")
     seen: set[tuple[str, str]] = set()
     per_entity = content.get("reentry", ReentryPolicy.ONE_LIVE) != ReentryPolicy.ALWAYS
     conditions = content.get("trigger_conditions") or {}
@@ -86,23 +87,23 @@ def _preload(records: RecordCache, fields: list[list[str]],
              chunk: Sequence[WorkflowEvent]) -> None:
     """Read, a type at a time, what ``EntityFacts`` will ask for: the entity's own record
     where the payload lacks a field or a reference, then the records referred to."""
-    def payload(event) -> Mapping[str, Any]:
-        return event.payload if isinstance(event.payload, Mapping) else {}
-
+    payloads = {event.pk: event.payload if isinstance(event.payload, Mapping) else {}
+                for event in chunk}
     names = {segments[0] for segments in fields if segments[0] in entities.ENTITY_MODELS}
-    own = [event for event in chunk
+    own = {event.pk for event in chunk
            if any(segments[0] not in entities.ENTITY_MODELS
-                  and entities.dig(payload(event), segments) is MISSING
+                  and entities.dig(payloads[event.pk], segments) is MISSING
                   for segments in fields)
-           or any(name != event.entity_type and payload(event).get(f"{name}_id") is None
-                  for name in names)]
-    for entity_type in {event.entity_type for event in own}:
-        records.preload(entity_type, [e.entity_id for e in own if e.entity_type == entity_type])
+           or any(name != event.entity_type and payloads[event.pk].get(f"{name}_id") is None
+                  for name in names)}
+    for entity_type in {event.entity_type for event in chunk if event.pk in own}:
+        records.preload(entity_type, [e.entity_id for e in chunk
+                                      if e.pk in own and e.entity_type == entity_type])
     for name in names:
         records.preload(name, [event.entity_id if event.entity_type == name else
-                               payload(event).get(f"{name}_id") or getattr(
+                               payloads[event.pk].get(f"{name}_id") or getattr(
                                    records.get(event.entity_type, event.entity_id)
-                                   if event in own else None, f"{name}_id", None)
+                                   if event.pk in own else None, f"{name}_id", None)
                                for event in chunk])
 
 

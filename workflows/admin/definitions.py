@@ -33,9 +33,9 @@ from workflows.services import definition_export, definition_save, definition_se
 from workflows.steps.base import REGISTRY
 
 PREVIEW_WINDOW = timedelta(days=7)
-# The page's preview reads at most the newest this many events of the window (about 0.1 s);
+# The page's preview reads at most the newest this many events of the window (tens of ms);
 # the backtest page reads them all.
-PREVIEW_MAX_EVENTS = 1000
+PREVIEW_MAX_EVENTS = 500
 
 
 def instance_count(statuses) -> Coalesce:
