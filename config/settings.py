@@ -138,6 +138,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and django-q2 --------------------------------------------------------------------
 REDIS_URL = SecretURL(secret("REDIS_URL") or "")
+# Vendor request budgets (config/budgets.py) live under this prefix in Redis.
+BUDGETS_KEY_PREFIX = env.str("BUDGETS_KEY_PREFIX", default="perfectcatch:budget:")
 if PRODUCTION:
     # Rate limits and cached values must be shared by every web process.
     require("REDIS_URL", REDIS_URL, "when DJANGO_ENV=production")
@@ -260,6 +262,8 @@ from config.vendors import ghl_settings, servicetitan_settings, twilio_settings 
 # In production each is configured or turned off (*_ENABLED=false): never the sandbox.
 SERVICETITAN = servicetitan_settings(SANDBOX_URL, production=PRODUCTION)
 GHL = ghl_settings(SANDBOX_URL, production=PRODUCTION)
+# GHL's daily allowance per app and location, counted by every process (ghl/pacing.py).
+GHL_DAILY_LIMIT = env.int("GHL_DAILY_LIMIT", default=200_000)
 TWILIO = twilio_settings(SANDBOX_URL, production=PRODUCTION)
 
 # --- ServiceTitan sync (servicetitan/conf.py) -----------------------------------------------
