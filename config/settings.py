@@ -8,6 +8,7 @@ requirements (a secret key, allowed hosts, secure cookies, a shared cache).
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -138,6 +139,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and django-q2 --------------------------------------------------------------------
 REDIS_URL = SecretURL(secret("REDIS_URL") or "")
+# This machine's name in sync logs (several machines may share one tenant's work).
+NODE_NAME = env.str("PERFECTCATCH_NODE", default="") or socket.gethostname()
 # Vendor request budgets (config/budgets.py) live under this prefix in Redis.
 BUDGETS_KEY_PREFIX = env.str("BUDGETS_KEY_PREFIX", default="perfectcatch:budget:")
 if PRODUCTION:
