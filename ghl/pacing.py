@@ -25,7 +25,8 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from config.budgets import Window, default_backend
+from config import budgets
+from config.budgets import Window
 
 # GHL's documented burst (requests, seconds), used until its headers have said otherwise.
 DEFAULT_BURST = (100, 10.0)
@@ -160,6 +161,6 @@ def shared_pacer(base_url: str, token: str) -> Pacer:
     with _PACERS_LOCK:
         if key not in _PACERS:
             shared = SharedBudget(f"ghl:{digest[:16]}", settings.GHL_DAILY_LIMIT) \
-                if default_backend().shared else None
+                if budgets.default_backend().shared else None
             _PACERS[key] = Pacer(shared=shared)
         return _PACERS[key]

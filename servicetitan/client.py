@@ -27,7 +27,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from config.budgets import default_backend
+from config import budgets
 from config.vendor_http import Backoff, VendorError, call_with_retries, error_fields
 from config.vendors import ServiceTitanSettings
 from servicetitan.conf import setting
@@ -85,7 +85,7 @@ def shared_limiter(rate: float | None = None, config: ServiceTitanSettings | Non
     ``config.budgets`` has a shared store (Redis, PostgreSQL), else in this process."""
     rate = float(rate if rate is not None else setting("ST_RATE_LIMIT_PER_SECOND"))
     config = config or settings.SERVICETITAN
-    if not default_backend().shared:
+    if not budgets.default_backend().shared:
         with _shared_lock:
             return _limiters.setdefault((rate,), RateLimiter(rate))
     app = hashlib.sha256(config.app_key.encode()).hexdigest()[:16]  # never the key itself
