@@ -17,7 +17,7 @@ def sync_incremental() -> dict[str, str]:
 
 def sync_resource(resource: str, run_id: str = "") -> str:
     """One resource from its cursor, under its lock: "busy" when another sync holds it."""
-    return sync_one(resource, run_id=uuid.UUID(run_id) if run_id else None).status
+    return str(sync_one(resource, run_id=uuid.UUID(run_id) if run_id else None).status)
 
 
 def sync_now(resources: list[str]) -> dict[str, str]:
