@@ -47,6 +47,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clusters", default="1,2")
     parser.add_argument("--page-sizes", default="1000,50", help="the sandbox's export pages")
     parser.add_argument("--limit", type=int, default=60, help="the sandbox's requests/second")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each combination")
     return parser.parse_args()
 
 
@@ -93,8 +94,9 @@ def run_all(args: argparse.Namespace, env: dict) -> None:
     for page_size in [int(p) for p in args.page_sizes.split(",") if p]:
         requests.post(f"{control}/options", json={"export_page_size": page_size},
                       timeout=30).raise_for_status()
-        for clusters in [int(c) for c in args.clusters.split(",") if c]:
-            print(run_once(env, control, clusters, page_size), flush=True)
+        for _ in range(args.repeat):
+            for clusters in [int(c) for c in args.clusters.split(",") if c]:
+                print(run_once(env, control, clusters, page_size), flush=True)
 
 
 def run_once(env: dict, control: str, clusters: int, page_size: int) -> str:
@@ -134,11 +136,13 @@ def run_once(env: dict, control: str, clusters: int, page_size: int) -> str:
     by_machine = {}
     for worker in SyncLog.objects.values_list("worker", flat=True):
         by_machine[worker.split(":")[0]] = by_machine.get(worker.split(":")[0], 0) + 1
+    load = os.getloadavg()[0]  # the machine is shared: how busy it was
     return (f"pages of {page_size:>4}, {clusters} cluster(s): {seconds:6.1f}s wall, "
             f"{stats['total'] - stats['endpoints'].get('/connect/token', 0):,} API requests, "
             f"busiest second {stats['busiest_second']['requests']}, "
             f"{stats['rate_limited']} refused (429), {fetched:,} records / {rows:,} rows = "
-            f"{rows / seconds:,.0f} rows/s; resources per machine {by_machine}"
+            f"{rows / seconds:,.0f} rows/s; resources per machine {by_machine}; "
+            f"load average {load:.1f}"
             f"{f'; {failed} tasks FAILED' if failed else ''}")
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import uuid
 
+from config.locks import shared_by_hosts
 from ghl.services import dnd
 from ghl.services.deliveries import retry_due
-from ghl.services.sync import enqueue_each, sync_one
+from ghl.services.sync import enqueue_each, sync, sync_one
 
 
 def sync_all() -> dict[str, str]:
     """The scheduled run: one ``sync_feed`` task per resource ("queued"), for whichever
-    worker of whichever cluster is free."""
+    worker of whichever cluster is free; on the SQLite default (one writer at a time) every
+    resource here, one after another."""
+    if not shared_by_hosts():
+        return {entry.resource: str(entry.status) for entry in sync()}
     return enqueue_each()
 
 

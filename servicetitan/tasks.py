@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from config.locks import shared_by_hosts
 from servicetitan.operations import enqueue_each
 from servicetitan.sync import sync, sync_one
 
@@ -11,8 +12,9 @@ from servicetitan.sync import sync, sync_one
 def sync_incremental() -> dict[str, str]:
     """The scheduled run: one ``sync_resource`` task per resource, for whichever worker of
     whichever cluster is free ("queued"; "busy" for a resource being synced now). Runs never
-    overlap themselves: a resource is synced by one task at a time, anywhere."""
-    return enqueue_each()
+    overlap themselves: a resource is synced by one task at a time, anywhere. On the SQLite
+    default (one writer at a time) every resource is synced here, one after another."""
+    return enqueue_each() if shared_by_hosts() else _statuses(sync())
 
 
 def sync_resource(resource: str, run_id: str = "") -> str:
