@@ -102,3 +102,19 @@ def test_two_processes_limiters_space_their_calls_together(settings):
     first.acquire()
     second.acquire()
     assert len(slept) == 1 and 9 < slept[0] <= 1 / (0.1 * 0.95)
+
+
+@pytest.mark.django_db
+def test_behind_the_shared_budget_a_429_still_waits_as_long_as_retry_after_says(
+        sandbox, st, make_client, waits):
+    import uuid
+
+    from servicetitan.ratelimit import SharedLimiter
+
+    sandbox.app.faults.add(vendor="servicetitan", path_contains="/customers", status=429,
+                           retry_after=7, times=2)
+    client = make_client(limiter=SharedLimiter(1000, f"servicetitan:test:{uuid.uuid4().hex}"))
+
+    client.get("/crm/v2/tenant/1000001/customers")
+
+    assert waits.seconds == [7.0, 7.0] and client.retries == 2
