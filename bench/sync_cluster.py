@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,9 @@ def main() -> None:
     args = parse_args()
     env = bench_env(args)
     os.environ.update({**env, "LOG_LEVEL": "WARNING"})  # the clusters log at INFO
+    with socket.socket() as probe:  # another run's sandbox there would mix two benchmarks
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:
+            raise SystemExit(f"port {args.port} is in use: is another run going on?")
     create_database(args.database_url)
     manage(env, "migrate", "-v0")
     sandbox = start_sandbox(args)
@@ -112,9 +116,10 @@ def run_once(env: dict, control: str, clusters: int, page_size: int) -> str:
     Task.objects.all().delete()
     OrmQ.objects.all().delete()
     logs = Path(tempfile.gettempdir())
-    running = [start_cluster(env, f"bench-{n}", logs / f"sync_cluster-{n}.log")
-               for n in range(1, clusters + 1)]
+    running: list[subprocess.Popen] = []
     try:
+        for n in range(1, clusters + 1):
+            start_cluster(env, f"bench-{n}", logs / f"sync_cluster-{n}.log", running)
         requests.delete(f"{control}/stats", timeout=30).raise_for_status()
         started = time.perf_counter()
         queued = list(tasks.sync_incremental().values()).count("queued")
@@ -125,10 +130,7 @@ def run_once(env: dict, control: str, clusters: int, page_size: int) -> str:
             time.sleep(0.05)
         seconds = time.perf_counter() - started
     finally:
-        for process in running:
-            process.send_signal(signal.SIGTERM)  # the main process only (README)
-        for process in running:
-            process.wait(120)
+        stop(running)
     stats = requests.get(f"{control}/stats", timeout=30).json()
     failed = Task.objects.filter(success=False).count()
     fetched = SyncLog.objects.aggregate(n=Sum("fetched"))["n"] or 0
@@ -146,17 +148,34 @@ def run_once(env: dict, control: str, clusters: int, page_size: int) -> str:
             f"{f'; {failed} tasks FAILED' if failed else ''}")
 
 
-def start_cluster(env: dict, node: str, log: Path) -> subprocess.Popen:
+def start_cluster(env: dict, node: str, log: Path, running: list[subprocess.Popen]
+                  ) -> subprocess.Popen:
+    """``manage.py qcluster`` as machine ``node``, added to ``running`` at once (so it is
+    stopped whatever happens next), once it says it is running."""
     out = log.open("w")
     process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT,
                                env={**env, "PERFECTCATCH_NODE": node}, stdout=out,
                                stderr=subprocess.STDOUT)
+    running.append(process)
     deadline = time.monotonic() + 120
     while "running" not in log.read_text(errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:
             raise SystemExit(f"cluster {node} did not start; see {log}")
         time.sleep(0.1)
     return process
+
+
+def stop(running: list[subprocess.Popen]) -> None:
+    """SIGTERM to each cluster's main process only (README); killed if it hangs."""
+    for process in running:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in running:
+        try:
+            process.wait(120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(30)
 
 
 if __name__ == "__main__":
