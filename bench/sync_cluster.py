@@ -7,7 +7,8 @@ Starts the sandbox in its own process (``manage.py sandbox --scale N``, ServiceT
 requests/second, refused requests counted in its busiest second), uses its own PostgreSQL
 database (``--database-url``, created and migrated; the mirror emptied before every run) and
 the ORM broker (``REDIS_URL`` is not passed on: the budgets are counted in PostgreSQL, as the
-proof test does; ``--redis-url`` counts them in Redis instead). For each export page size and
+proof test does; ``--redis-url redis://127.0.0.1:6379/13`` counts them in Redis instead, where
+the tasks then queue too: a database of the bench's own). For each export page size and
 each number of clusters: the clusters (``manage.py qcluster``, ``--workers`` each, machine
 names ``bench-1`` …) are started and running before the clock starts; the scheduled task
 (``servicetitan.tasks.sync_incremental``) queues one task per resource; the clock stops when
@@ -43,7 +44,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url",
                         default="postgres://postgres@127.0.0.1:5432/perfectcatch_bench_cluster")
     parser.add_argument("--redis-url", default="",
-                        help="count the budgets in Redis (a key prefix of its own)")
+                        help="count the budgets in Redis (a key prefix of its own); it is the "
+                             "task broker then too: give a database of the bench's own, e.g. "
+                             "redis://127.0.0.1:6379/13 (its queue is emptied before each run)")
     parser.add_argument("--workers", type=int, default=2, help="Q_WORKERS of each cluster")
     parser.add_argument("--clusters", default="1,2")
     parser.add_argument("--page-sizes", default="1000,50", help="the sandbox's export pages")
@@ -105,6 +108,7 @@ def run_all(args: argparse.Namespace, env: dict) -> None:
 
 def run_once(env: dict, control: str, clusters: int, page_size: int) -> str:
     from django.db.models import Sum
+    from django_q.brokers import get_broker
     from django_q.models import OrmQ, Task
 
     from bench.sync_parts import MIRRORS, _count, empty_mirror
@@ -114,7 +118,7 @@ def run_once(env: dict, control: str, clusters: int, page_size: int) -> str:
     empty_mirror()
     SyncLog.objects.all().delete()
     Task.objects.all().delete()
-    OrmQ.objects.all().delete()
+    get_broker().purge_queue()   # tasks a run stopped half-way left (ORM or Redis)
     logs = Path(tempfile.gettempdir())
     running: list[subprocess.Popen] = []
     try:
