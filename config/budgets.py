@@ -10,9 +10,9 @@ syncs — in this process. Time is the store's own clock (Redis ``TIME``, Postgr
 Two kinds of budget:
 
 - ``Rate(key, per_second)``: a token bucket holding one token (GCRA): every request reserves
-  the next free slot, ``1/per_second`` after the previous one, and waits for it. No second,
-  wherever it starts, sees more than ``per_second`` reservations; waiters are served in order
-  and each costs one round trip. ServiceTitan's 60 a second.
+  the next free slot, ``1/per_second`` after the previous one, and waits for it. A second,
+  wherever it starts, holds ``per_second`` slots (one more on its very edge); waiters are
+  served in order, and each costs one round trip. ServiceTitan's 60 a second.
 - ``Window(key, limit, seconds)``: a counter per fixed window (``floor(now / seconds)``): the
   ``limit + 1``-th request of a window is refused with the seconds until the window ends.
   GHL's burst (``X-RateLimit-Max`` per ``X-RateLimit-Interval-Milliseconds``) and daily limit.
@@ -35,8 +35,7 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 
-# PostgreSQL: a ``Rate`` is one row (window_index -1); a ``Window`` one row per window.
-# Kept in Redis past their use, so a slow caller still finds its window.
+# Redis keys live this long past their use, so a slow caller still finds its window.
 EXPIRY_GRACE_MS = 1000
 
 
@@ -126,7 +125,8 @@ class RedisBackend:
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
-# The store's clock, in epoch seconds, as ``clock_timestamp()`` (it moves within a statement).
+# A ``Rate`` is one row (window_index -1, its next free slot in ``tat``); a ``Window`` one row
+# per window. The clock is ``clock_timestamp()`` in epoch seconds (it moves within a statement).
 _RESERVE_SQL = """
 INSERT INTO rate_budgets AS b (key, window_index, used, tat)
 VALUES (%(key)s, -1, 1, extract(epoch FROM clock_timestamp())::float8 + %(interval)s)
