@@ -91,14 +91,19 @@ def sync_one(name: str, *, run_id: uuid.UUID | None = None, full: bool = False,
 
 def enqueue_each() -> dict[str, str]:
     """Queue one task per resource (``ghl.tasks.sync_feed``) for whichever worker of
-    whichever cluster is free; they share one run id in the sync log."""
+    whichever cluster is free; they share one run id in the sync log. A resource being
+    synced now is not queued ("busy")."""
     from django_q.tasks import async_task
 
     run_id = str(uuid.uuid4())
+    statuses = {}
     for name in RESOURCES:
-        async_task("ghl.tasks.sync_feed", name, run_id, task_name=f"GHL sync {name}",
-                   group=FAN_OUT_GROUP)
-    return dict.fromkeys(RESOURCES, "queued")
+        with named_lock(SYNC_LOCKS, name) as free:
+            statuses[name] = "queued" if free else "busy"
+        if free:
+            async_task("ghl.tasks.sync_feed", name, run_id, task_name=f"GHL sync {name}",
+                       group=FAN_OUT_GROUP)
+    return statuses
 
 
 def sync_resource(resource: Resource, *, client: GHLClient, run_id: uuid.UUID,

@@ -37,6 +37,13 @@ def test_the_queued_feeds_sync_everything_under_one_run_id(ghl):
     assert GHLContact.objects.exists() and GHLOpportunity.objects.exists()
 
 
+def test_a_feed_being_synced_elsewhere_is_not_queued(ghl):
+    with named_lock_elsewhere("opportunities"):
+        statuses = sync_all()
+    assert statuses["opportunities"] == "busy" and statuses["contacts"] == "queued"
+    assert "opportunities" not in [item.args()[0] for item in queued()]
+
+
 def test_a_feed_being_synced_elsewhere_is_skipped(ghl):
     with named_lock_elsewhere("contacts"):
         assert sync_feed("contacts") == "busy"
