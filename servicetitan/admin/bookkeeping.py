@@ -29,7 +29,7 @@ def badge(status: str):
 class SyncLogAdmin(BigTableMixin, ReadOnlyAdmin):
     list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
                     "records", "outcome", "rejected_count", "warnings_count", "calls", "rate",
-                    "full")
+                    "full", "worker")
     list_filter = ("status", ("resource", IndexedValuesFilter), "full")
     search_fields = ("resource", "=run_id", "error")
     date_hierarchy = "started_at"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('servicetitan', '0005_nothing_dropped'),
+        ('servicetitan', '0006_sync_log_worker'),
     ]
 
     operations = [
