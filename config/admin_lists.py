@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from config.estimates import ESTIMATE_ABOVE, distinct_values, table_estimate
-from config.phones import phone_key_or_none
+from config.phones import searched_phone
 
 
 class EstimatedCountPaginator(Paginator):
@@ -134,7 +134,7 @@ class PhoneSearchMixin:
     phone_search_field = "phone"
 
     def get_search_results(self, request, queryset, search_term):
-        key = phone_key_or_none(search_term) if search_term.strip() else None
+        key = searched_phone(search_term)
         if key is None:
             return super().get_search_results(request, queryset, search_term)
         found = Q(**{self.phone_search_field: key})

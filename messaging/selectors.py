@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from config.estimates import distinct_estimate
-from config.phones import phone_key_or_none
+from config.phones import searched_phone
 from messaging.models import CommunicationPreference, Direction, SmsMessage
 from messaging.phones import try_normalize
 from servicetitan import selectors as st
@@ -88,5 +88,5 @@ def conversation_threads(query: str = ""):
     threads = SmsMessage.objects.values("phone").annotate(
         last_at=Max("created_at"), total=Count("id"),
         inbound=Count("id", filter=Q(direction=Direction.INBOUND))).order_by("-last_at")
-    key = phone_key_or_none(query)
+    key = searched_phone(query)
     return threads.filter(phone=key) if key else threads.filter(phone__icontains=query)

@@ -81,3 +81,8 @@ def test_conversations_are_found_by_their_number_in_any_spelling(admin_client, r
                                                                  spelling):
     response = admin_client.get("/admin/messaging/smsmessage/conversations/", {"q": spelling})
     assert [t["phone"] for t in response.context["page"]] == [PHONE]
+
+
+def test_a_local_number_without_its_area_code_is_searched_as_text(admin_client, rows):
+    contacts = found(admin_client, "/admin/servicetitan/customercontact/", "555-0142")
+    assert [c.id for c in contacts] == [71]
