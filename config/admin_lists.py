@@ -19,6 +19,7 @@ DISTINCT date_trunc(…)`` over the whole table) and a search (``icontains`` sca
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.contrib import admin
@@ -104,9 +105,15 @@ def with_period_probes(queryset: QuerySet) -> QuerySet:
     """``queryset`` whose ``datetimes()`` probes periods (``PeriodQuerySet``)."""
     clone = queryset._chain()
     if not isinstance(clone, PeriodQuerySet):
-        clone.__class__ = type(f"Period{type(clone).__name__}",
-                               (PeriodQuerySet, type(clone)), {})
+        clone.__class__ = _period_class(type(clone))
     return clone
+
+
+@cache
+def _period_class(queryset_class: type[QuerySet]) -> type[QuerySet]:
+    """``queryset_class`` (a manager's own QuerySet, say) with ``PeriodQuerySet``'s
+    ``datetimes``; one class per queryset class."""
+    return type(f"Period{queryset_class.__name__}", (PeriodQuerySet, queryset_class), {})
 
 
 class BigTableChangeList(ChangeList):
