@@ -339,6 +339,26 @@ def sync_log_sql(scale: float) -> list[str]:
     ]
 
 
+def conversations_sql() -> list[str]:
+    """One conversation per number that has texts (``sms_conversations``, where the messaging
+    inbox exists), from its texts: one in ten waiting for an answer since its last text in."""
+    return [
+        "INSERT INTO sms_conversations (phone, customer_id, state, owner_id, owner_rule, "
+        "unanswered_since, last_inbound_at, last_inbound_id, last_outbound_at, "
+        "needs_attention, notified_at, reminded_at, answered_by, created_at, updated_at) "
+        "SELECT phone, max(customer_id), CASE WHEN n % 10 = 0 THEN 'open' WHEN n % 10 = 1 "
+        "THEN 'closed' ELSE 'answered' END, NULL, '', CASE WHEN n % 10 = 0 THEN last_in END, "
+        "last_in, last_in_id, last_out, false, NULL, NULL, CASE WHEN n % 10 > 1 THEN 'bench' "
+        "ELSE '' END, first_at, greatest(last_in, last_out) FROM (SELECT phone, "
+        "max(customer_id) AS customer_id, min(created_at) AS first_at, "
+        "max(created_at) FILTER (WHERE direction = 'inbound') AS last_in, "
+        "max(id) FILTER (WHERE direction = 'inbound') AS last_in_id, "
+        "max(created_at) FILTER (WHERE direction = 'outbound') AS last_out, "
+        "row_number() OVER (ORDER BY phone) AS n FROM sms_messages GROUP BY phone) t "
+        "GROUP BY phone, n, last_in, last_in_id, last_out, first_at",
+    ]
+
+
 def run(statements: list[str], label: str, say: Callable[[str], None]) -> None:
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -349,5 +369,6 @@ def run(statements: list[str], label: str, say: Callable[[str], None]) -> None:
 
 
 def empty() -> None:
+    optional = [t for t in ("sms_conversations",) if t in connection.introspection.table_names()]
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        cursor.execute(f"TRUNCATE {', '.join([*TABLES, *optional])} RESTART IDENTITY CASCADE")

@@ -106,6 +106,8 @@ def build(scale: float) -> None:
     data.run(data.workflow_sql(scale, definitions()), "workflow events, instances, step runs",
              say)
     data.run(data.sync_log_sql(scale), "sync log", say)
+    if "sms_conversations" in connection.introspection.table_names():
+        data.run(data.conversations_sql(), "conversations (the inbox)", say)
     with connection.cursor() as cursor:
         connection.ensure_connection()
         connection.connection.autocommit = True
