@@ -296,12 +296,31 @@ MESSAGING = {
     "sends_per_second": env.float("SMS_SENDS_PER_SECOND", default=1.0),
     # At most this many marketing texts to a number in any 7 days (0: no cap).
     "marketing_per_week": env.int("SMS_MARKETING_PER_WEEK", default=3),
+    # Conversations: the group owning those no rule gives a person (and reminded of
+    # unanswered ones), and after how many minutes it is reminded.
+    "conversation_group": env.str("CONVERSATION_GROUP", default="Sales"),
+    "reminder_after_minutes": env.int("CONVERSATION_REMINDER_MINUTES", default=30),
     "reply_texts": {kind: text for kind, text in {
         "opt_out": env.str("SMS_REPLY_OPT_OUT", default=""),
         "opt_in": env.str("SMS_REPLY_OPT_IN", default=""),
         "help": env.str("SMS_REPLY_HELP", default=""),
     }.items() if text},
 }
+
+# --- Email (conversation notifications, the notify_staff step) ------------------------------
+# Development prints every email on the console; production sends through SMTP
+# (EMAIL_HOST…). A provider's HTTP API goes through django-anymail: install it, add
+# "anymail" to INSTALLED_APPS and set EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=(
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = secret("EMAIL_HOST_PASSWORD", default="") or ""
+EMAIL_USE_TLS = strict_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PerfectCatch <automation@localhost>")
 
 # --- Workflows ------------------------------------------------------------------------------
 # Networks the http_request step may reach although they are not public (loopback, private,
