@@ -1,7 +1,8 @@
 """Who listens for an event type: whether the engine would act on an event of that type now.
 
     listens_for("sms.received")   an instance waits for it, an active definition starts on
-                                  it, or a live instance's version is cancelled by it
+                                  it, or a live instance's version is cancelled by it (for
+                                  a reply: a live instance of a stop_on_reply definition)
 
 The rule is the engine's (``engine.matching``): a definition starts on the types of its
 current version's ``trigger_event`` (one, or several separated by commas: ``trigger_types``),
@@ -48,7 +49,11 @@ LISTENING_SQL = f"""(
                    jsonb_build_object('event', %(event_type)s::text))
                AND EXISTS (SELECT 1 FROM workflow_instances i
                            WHERE i.definition_id = v.definition_id AND i.version_id = v.id
-                           AND i.status IN ({_LIVE}))))"""  # noqa: S608  (constants only)
+                           AND i.status IN ({_LIVE})))
+    OR (%(event_type)s = 'sms.received' AND EXISTS (
+            SELECT 1 FROM workflow_instances i
+            JOIN workflow_definitions d ON d.id = i.definition_id
+            WHERE d.stop_on_reply AND i.status IN ({_LIVE}))))"""  # noqa: S608  (constants only)
 
 
 def listens_for(event_type: str) -> bool:
