@@ -287,6 +287,19 @@ GHL_WEBHOOK_REFUSED_SAMPLE = env.int("GHL_WEBHOOK_REFUSED_SAMPLE", default=100)
 # instead of holding a web worker (PostgreSQL).
 GHL_WEBHOOK_LOCK_TIMEOUT_MS = 5000
 
+# --- GHL as the SMS conversation provider (ghl/services/conversations/) ----------------------
+# Every text in and out copied into the contact's GHL conversation, reps' replies from GHL
+# sent through Twilio (POST /webhooks/ghl/provider/). Off: nothing is copied and the
+# provider webhook answers 404.
+GHL_CONVERSATIONS = strict_bool("GHL_CONVERSATIONS", default=True)
+# The provider's id in GHL's marketplace app ("conversationProviderId"; optional for the
+# default SMS provider).
+GHL_CONVERSATION_PROVIDER_ID = env.str("GHL_CONVERSATION_PROVIDER_ID", default="")
+# The outbox: attempts before an item is given up (backoff 30 s doubling to 30 min, so 12
+# attempts span about 3 hours of GHL being down), and how far back texts are picked up.
+GHL_OUTBOX_MAX_ATTEMPTS = env.int("GHL_OUTBOX_MAX_ATTEMPTS", default=12)
+GHL_OUTBOX_LOOKBACK_HOURS = env.int("GHL_OUTBOX_LOOKBACK_HOURS", default=24)
+
 # --- Messaging ------------------------------------------------------------------------------
 # Reply texts and sending rules (messaging/conf.py documents every key).
 MESSAGING = {

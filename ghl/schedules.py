@@ -11,4 +11,6 @@ SCHEDULES = [
                  vendor="GHL"),
     ScheduleSpec(name="ghl-webhook-retry", func="ghl.tasks.retry_webhook_deliveries",
                  minutes=1, vendor="GHL"),
+    ScheduleSpec(name="ghl-conversation-outbox", func="ghl.tasks.drain_conversation_outbox",
+                 minutes=1, vendor="GHL"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ghl.services import dnd
+from ghl.services import dnd, outbox
 from ghl.services.deliveries import retry_due
 from ghl.services.sync import sync
 
@@ -31,5 +31,16 @@ def retry_webhook_deliveries() -> dict[str, int]:
     return retry_due()
 
 
+def drain_conversation_outbox() -> dict[str, int]:
+    """Every minute, and nudged after texts: new texts and statuses into the outbox, then the
+    due rows sent to GHL (``ghl.services.outbox``)."""
+    if not outbox.enabled():
+        return {"collected": 0}
+    collected = outbox.collect()
+    drained = outbox.drain()
+    return {"collected": collected, **drained.__dict__}
+
+
 # What the task queue may run (config/taskqueue.py).
-TASKS = (sync_all, mirror_sms_preference, reconcile_sms_dnd, retry_webhook_deliveries)
+TASKS = (sync_all, mirror_sms_preference, reconcile_sms_dnd, retry_webhook_deliveries,
+         drain_conversation_outbox)

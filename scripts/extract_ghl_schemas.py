@@ -3,7 +3,8 @@
 
     scripts/extract_ghl_schemas.py [SPECS_DIR] [--check]
 
-SPECS_DIR holds GoHighLevel's OpenAPI files (contacts.json, opportunities.json; default
+SPECS_DIR holds GoHighLevel's OpenAPI files (contacts.json, opportunities.json,
+conversations.json; default
 /work/shared/specs/ghl). References are resolved, documentation keys dropped, and a few
 documented overrides applied where the spec is known to be wrong or empty (see OVERRIDES
 below). ``--check`` exits 1 when the committed file differs from a fresh extraction.
@@ -28,6 +29,9 @@ WANTED = [
     ("CreateOpportunityDto", "opportunities.json", "CreateDto"),
     ("UpdateOpportunityDto", "opportunities.json", "UpdateOpportunityDto"),
     ("UpdateOpportunityStatusDto", "opportunities.json", "UpdateStatusDto"),
+    ("AddInboundMessageDto", "conversations.json", "ProcessMessageBodyDto"),
+    ("UpdateMessageStatusDto", "conversations.json", "UpdateMessageStatusDto"),
+    ("CreateConversationDto", "conversations.json", "CreateConversationDto"),
 ]
 KEPT_KEYS = {"type", "properties", "required", "enum", "items", "nullable", "anyOf"}
 
@@ -57,6 +61,11 @@ SEARCH_CONTACTS_BODY = {
     "required": ["locationId", "pageLimit"],
 }
 OPPORTUNITY_STATUSES = ["open", "won", "lost", "abandoned"]
+# Adding a message: ``direction`` is typed "object" in the spec, with a string default
+# ("outbound") and the two strings as its example; and docs/ConversationProviders.md says
+# ``conversationProviderId`` "is not required" for the default SMS provider, which the spec
+# lists as required.
+MESSAGE_DIRECTION = {"type": "string", "enum": ["outbound", "inbound"]}
 
 
 def resolve(node: Any, components: dict[str, Any]) -> Any:
@@ -87,6 +96,9 @@ def apply_overrides(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     if "status" in properties and "Opportunity" in name:
         # "all" is a search filter value, not a status an opportunity can have.
         properties["status"] = {"type": "string", "enum": OPPORTUNITY_STATUSES}
+    if name == "AddInboundMessageDto":
+        properties["direction"] = MESSAGE_DIRECTION
+        schema["required"] = [r for r in schema["required"] if r != "conversationProviderId"]
     return schema
 
 
@@ -99,8 +111,8 @@ def extract(specs_dir: Path) -> dict[str, Any]:
     schemas["SearchContactsBody"] = SEARCH_CONTACTS_BODY
     return {
         "_generated_by": "scripts/extract_ghl_schemas.py (do not edit by hand)",
-        "_source": "GoHighLevel/highlevel-api-docs apps/contacts.json and "
-                   "apps/opportunities.json, Version 2021-07-28",
+        "_source": "GoHighLevel/highlevel-api-docs apps/contacts.json, "
+                   "apps/opportunities.json and apps/conversations.json, Version 2021-07-28",
         "schemas": schemas,
     }
 
