@@ -300,6 +300,11 @@ GHL_CONVERSATION_PROVIDER_ID = env.str("GHL_CONVERSATION_PROVIDER_ID", default="
 GHL_OUTBOX_MAX_ATTEMPTS = env.int("GHL_OUTBOX_MAX_ATTEMPTS", default=12)
 GHL_OUTBOX_LOOKBACK_HOURS = env.int("GHL_OUTBOX_LOOKBACK_HOURS", default=24)
 
+# Estimates pushed to GHL as opportunities by themselves (ghl/services/auto_push.py): every
+# minute, at most this many (the first backfill goes at that pace, and resumes if stopped).
+GHL_AUTO_PUSH_ESTIMATES = strict_bool("GHL_AUTO_PUSH_ESTIMATES", default=True)
+GHL_AUTO_PUSH_PER_RUN = env.int("GHL_AUTO_PUSH_PER_RUN", default=30)
+
 # --- Messaging ------------------------------------------------------------------------------
 # Reply texts and sending rules (messaging/conf.py documents every key).
 MESSAGING = {

@@ -13,4 +13,6 @@ SCHEDULES = [
                  minutes=1, vendor="GHL"),
     ScheduleSpec(name="ghl-conversation-outbox", func="ghl.tasks.drain_conversation_outbox",
                  minutes=1, vendor="GHL"),
+    ScheduleSpec(name="ghl-estimate-push", func="ghl.tasks.push_changed_estimates",
+                 minutes=1, vendor="GHL"),
 ]

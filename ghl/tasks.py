@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ghl.services import dnd, outbox
+from ghl.services import auto_push, dnd, outbox
 from ghl.services.deliveries import retry_due
 from ghl.services.sync import sync
 
@@ -41,6 +41,13 @@ def drain_conversation_outbox() -> dict[str, int]:
     return {"collected": collected, **drained.__dict__}
 
 
+def push_changed_estimates() -> dict[str, int | bool]:
+    """Every minute: new and changed estimates pushed as opportunities, a batch at a time
+    (``ghl.services.auto_push``)."""
+    outcome = auto_push.push_changed()
+    return {"pushed": len(outcome.pushed), "failed": len(outcome.failed), "busy": outcome.busy}
+
+
 # What the task queue may run (config/taskqueue.py).
 TASKS = (sync_all, mirror_sms_preference, reconcile_sms_dnd, retry_webhook_deliveries,
-         drain_conversation_outbox)
+         drain_conversation_outbox, push_changed_estimates)
