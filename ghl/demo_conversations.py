@@ -77,10 +77,9 @@ def run_conversation_demo(stdout: TextIO) -> None:
     _post("/twilio/_control/inbound", {"url": webhook, "from": phone, "to":
                                        settings.TWILIO.from_number,
                                        "body": "Hi, can you come Tuesday morning instead?"})
+    conversations.attend()  # what the cluster does within seconds of the text
     conversation = Conversation.objects.get(phone=phone)
     _say(stdout, f"  ← a reply from {phone} opens conversation #{conversation.pk}")
-    conversations.attend()  # what the cluster does within seconds
-    conversation.refresh_from_db()
     owner = conversation.owner.get_username() if conversation.owner else "the group"
     _say(stdout, f"  owner: {owner} ({conversation.owner_rule}); emailed a link to the "
                  f"thread (the console email above)")

@@ -1,13 +1,12 @@
 """Conversations: every ordinary reply reaches a person, and staff answer it from here.
 
-- ``record_inbound`` opens (or reopens) the number's conversation for an inbound ordinary
-  text; the webhook's hot path does the same inside its one statement
-  (``messaging.services.received``), this is the ORM's way (SQLite, tests).
-- ``attend`` (the cluster, every minute and nudged after each text) takes the conversations
-  with a new text: picks the owner when it has none (``owner_for``) and emails the owner — or
-  the conversation group when no rule gives a person — a link to the thread, once per
-  unanswered spell. Each conversation is claimed with a compare-and-set on its newest text,
-  so two workers never email twice for it; email is at most once.
+- ``attend`` (the cluster, every minute and nudged after each text) first opens (or reopens)
+  the conversation of every number with new ordinary texts (``open_from_texts``: read from
+  ``sms_messages``, so the webhook writes nothing more than the text), then takes the
+  conversations with a new text: picks the owner when it has none (``owner_for``) and
+  emails the owner — or the conversation group when no rule gives a person — a link to the
+  thread, once per unanswered spell. Each conversation is claimed with a compare-and-set on
+  its newest text, so two workers never email twice for it; email is at most once.
 - ``remind`` emails the group about conversations still unanswered after
   ``reminder_after_minutes``, once per spell.
 - ``reply`` sends staff's answer through ``send_sms`` (purpose ``conversational``: opt-outs,
@@ -28,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +35,7 @@ from messaging.conf import messaging_conf
 from messaging.models import (
     Conversation,
     ConversationState,
+    Direction,
     Purpose,
     SmsMessage,
     SmsStatus,
@@ -45,6 +45,7 @@ from messaging.services.send import send_sms
 from servicetitan import selectors as st
 
 log = logging.getLogger(__name__)
+LOOKBACK = timedelta(days=2)   # how far back texts open conversations (a stopped cluster)
 # A reply in these states went, or will go, to the customer: the conversation is answered.
 GOING_OUT = (SmsStatus.PENDING, SmsStatus.RETRYING, SmsStatus.ACCEPTED, SmsStatus.SCHEDULED,
              SmsStatus.QUEUED, SmsStatus.SENDING, SmsStatus.SENT, SmsStatus.DELIVERED,
@@ -55,32 +56,61 @@ class ReplyRefused(ValueError):
     """The reply cannot be sent as typed (empty, too long): nothing was written."""
 
 
+def open_from_texts(now: datetime | None = None) -> int:
+    """Open (or reopen) the conversation of every number with an ordinary inbound text of the
+    last ``LOOKBACK`` that its conversation has not seen yet (``last_inbound_id``); returns
+    how many conversations. The texts table is the source: nothing is lost between a text's
+    commit and this, and the webhook never waits on a conversation row."""
+    now = now or timezone.now()
+    seen = Conversation.objects.filter(phone=OuterRef("phone"),
+                                       last_inbound_id__gte=OuterRef("pk"))
+    new = (SmsMessage.objects.filter(direction=Direction.INBOUND, intent="",
+                                     created_at__gte=now - LOOKBACK)
+           .filter(~Exists(seen)).order_by("id")
+           .values_list("id", "phone", "customer_id", "created_at"))
+    by_phone: dict[str, list[tuple]] = {}
+    for row in new[:5000]:
+        by_phone.setdefault(row[1], []).append(row)
+    for phone, texts in by_phone.items():
+        record_inbound(phone=phone, customer_id=texts[-1][2], message_id=texts[-1][0],
+                       first_at=texts[0][3], last_at=texts[-1][3])
+    return len(by_phone)
+
+
 def record_inbound(*, phone: str, customer_id: int | None, message_id: int,
-                   now: datetime) -> None:
-    """Open the number's conversation for an inbound ordinary text (call in the text's
-    transaction). What the webhook statement's ``conversation`` part does."""
-    updated = Conversation.objects.filter(phone=phone).update(
-        state=ConversationState.OPEN, last_inbound_at=now, last_inbound_id=message_id,
-        needs_attention=True, updated_at=now,
-        unanswered_since=_spell_start(now))
-    if updated:
+                   first_at: datetime, last_at: datetime) -> None:
+    """Texts from ``phone`` (the first and last of them) open its conversation; one already
+    answered by a reply sent after the last of them stays answered."""
+    answered_after = SmsMessage.objects.filter(
+        phone=phone, direction=Direction.OUTBOUND, created_at__gt=last_at,
+        status__in=GOING_OUT).exclude(origin="").exists()
+    fields = {"last_inbound_at": last_at, "last_inbound_id": message_id,
+              "updated_at": timezone.now()}
+    if not answered_after:
+        fields.update(state=ConversationState.OPEN, needs_attention=True,
+                      unanswered_since=_spell_start(first_at))
+    if Conversation.objects.filter(phone=phone).update(**fields):
         if customer_id:
             Conversation.objects.filter(phone=phone, customer_id__isnull=True).update(
                 customer_id=customer_id)
         return
     try:
         with transaction.atomic():
-            Conversation.objects.create(phone=phone, customer_id=customer_id,
-                                        unanswered_since=now, last_inbound_at=now,
-                                        last_inbound_id=message_id, needs_attention=True)
-    except IntegrityError:  # another text of the number, at the same moment
-        record_inbound(phone=phone, customer_id=customer_id, message_id=message_id, now=now)
+            Conversation.objects.create(
+                phone=phone, customer_id=customer_id, last_inbound_at=last_at,
+                last_inbound_id=message_id,
+                state=ConversationState.ANSWERED if answered_after else ConversationState.OPEN,
+                unanswered_since=None if answered_after else first_at,
+                needs_attention=not answered_after)
+    except IntegrityError:  # opened meanwhile by another worker
+        record_inbound(phone=phone, customer_id=customer_id, message_id=message_id,
+                       first_at=first_at, last_at=last_at)
 
 
-def _spell_start(now: datetime) -> Case:
-    """``unanswered_since``: kept while the conversation is open, else ``now``."""
+def _spell_start(first_at: datetime) -> Case:
+    """``unanswered_since``: kept while the conversation is open, else the first new text."""
     return Case(When(state=ConversationState.OPEN, unanswered_since__isnull=False,
-                     then="unanswered_since"), default=Value(now))
+                     then="unanswered_since"), default=Value(first_at))
 
 
 @dataclass(frozen=True)
@@ -103,8 +133,10 @@ def owner_for(customer_id: int | None) -> Owner:
 
 
 def attend(now: datetime | None = None, limit: int = 200) -> int:
-    """Owner and first email for conversations with a new text; returns how many."""
+    """Conversations opened from new texts, then the owner and first email of those with a
+    new text; returns how many were attended."""
     now = now or timezone.now()
+    open_from_texts(now)
     done = 0
     for conversation in Conversation.objects.filter(needs_attention=True).order_by("id")[:limit]:
         claimed = Conversation.objects.filter(

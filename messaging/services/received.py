@@ -5,12 +5,12 @@ row, linked to the customer whose ServiceTitan contact has the number (its ``pho
 key), and its ``sms.received`` workflow event, atomically, deduplicated on MessageSid. On
 PostgreSQL that is one prepared statement (one round trip, its own transaction, planned once
 per connection): the contact lookup, the message insert (``ON CONFLICT (sid) DO NOTHING``: a
-redelivery inserts nothing and so emits nothing), the number's conversation opened
-(``sms_conversations``, as ``services.conversations.record_inbound`` does it), the event
-insert and the ``NOTIFY`` that wakes the workflow workers on commit. Who owns the
-conversation, the owner's email and the copy in GHL come after, in the cluster. Elsewhere
-(the embedded SQLite default) the ORM does the same in a transaction, through
-``new_inbound_row``, ``record_inbound`` and ``workflows.events.record_event``.
+redelivery inserts nothing and so emits nothing), the event insert and the ``NOTIFY`` that
+wakes the workflow workers on commit. Elsewhere (the embedded SQLite default) the ORM does the
+same in a transaction, through ``new_inbound_row`` and ``workflows.events.record_event``.
+The number's conversation, its owner and email, and the copy in GHL all come after, in the
+cluster, read from the stored rows (``services.conversations``, ``ghl.services.outbox``): an
+upsert of the conversation here made texts from one number wait on each other's row lock.
 
 The NOTIFY is sent only when something listens for ``sms.received``, as ``workflows.listeners``
 decides it (an instance waiting for it, an active definition that starts on it — alone or
@@ -37,7 +37,6 @@ from django.db import IntegrityError, connection, transaction
 
 from config.db import pg_cursor
 from messaging.models import Direction, SmsMessage, SmsStatus
-from messaging.services.conversations import record_inbound
 from servicetitan.selectors import customer_for_phone
 from workflows.events import Event, record_event
 from workflows.listeners import LISTENING_SQL
@@ -63,18 +62,6 @@ message AS (
         0, %(raw)s, %(now)s, %(now)s, %(now)s)
     ON CONFLICT (sid) DO NOTHING
     RETURNING id, customer_id),
-conversation AS (
-    INSERT INTO sms_conversations (phone, customer_id, state, owner_rule, unanswered_since,
-        last_inbound_at, last_inbound_id, needs_attention, answered_by, created_at, updated_at)
-    SELECT %(phone)s, customer_id, 'open', '', %(now)s, %(now)s, id, true, '', %(now)s,
-        %(now)s FROM message
-    ON CONFLICT (phone) DO UPDATE SET state = 'open', last_inbound_at = EXCLUDED.last_inbound_at,
-        last_inbound_id = EXCLUDED.last_inbound_id, needs_attention = true,
-        updated_at = EXCLUDED.updated_at,
-        customer_id = COALESCE(sms_conversations.customer_id, EXCLUDED.customer_id),
-        unanswered_since = CASE WHEN sms_conversations.state = 'open'
-            THEN COALESCE(sms_conversations.unanswered_since, EXCLUDED.unanswered_since)
-            ELSE EXCLUDED.unanswered_since END),
 event AS (
     INSERT INTO workflow_events (event_type, entity_type, entity_id, payload, source,
         created_at)
@@ -123,7 +110,6 @@ def _store_with_the_orm(inbound: Inbound, phone: str, now: datetime) -> Stored |
         with transaction.atomic():
             message = new_inbound_row(inbound, phone, now)
             customer_id = message.customer_id
-            record_inbound(phone=phone, customer_id=customer_id, message_id=message.pk, now=now)
             entity = ("customer", customer_id) if customer_id else ("phone", phone)
             record_event(Event(SMS_RECEIVED, *entity, source="twilio", payload={
                 "phone": phone, "body": inbound.body, "customer_id": customer_id,

@@ -33,6 +33,7 @@ def staff_user(username: str, email: str = "", role: str | None = None):
 def text_in(client, body: str = BODY, sid: str = "SM" + "c3" * 16) -> Conversation:
     response = signed_post(client, "/webhooks/twilio/sms/", inbound_params(body, sid=sid))
     assert response.status_code == 200
+    conversations.open_from_texts()  # what the cluster's attend does first
     return Conversation.objects.get(phone=CUSTOMER_PHONE)
 
 
@@ -100,6 +101,22 @@ def test_still_unanswered_after_the_setting_the_group_is_reminded_once(client, c
     assert conversations.remind(now + timedelta(minutes=30)) == 0
     reminder = mail.outbox[-1]
     assert reminder.subject.startswith("Reminder:") and BODY not in reminder.subject
+
+
+def test_a_keyword_opens_no_conversation(client, customer):
+    signed_post(client, "/webhooks/twilio/sms/", inbound_params("STOP"))
+    assert conversations.attend() == 0
+    assert not Conversation.objects.exists()
+
+
+def test_a_text_answered_before_the_cluster_saw_it_stays_answered(client, customer, twilio):
+    signed_post(client, "/webhooks/twilio/sms/", inbound_params(BODY))
+    from messaging.services.send import send_sms
+
+    send_sms(to=CUSTOMER_PHONE, body="On it", purpose="conversational", origin="ghl:usr1")
+    conversations.attend()
+    assert Conversation.objects.get().state == "answered"
+    assert mail.outbox == []
 
 
 def test_the_inbox_lists_newest_unanswered_first_with_the_last_text(admin_client, customer):
