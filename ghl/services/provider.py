@@ -35,7 +35,7 @@ from ghl.models import ConversationOutbox, GHLContact, ProviderMessage
 from ghl.services import outbox
 from ghl.services.threads import remember_contact
 from ghl.signatures import SignatureError, verify
-from messaging.models import Conversation, Purpose, SmsMessage
+from messaging.models import Direction, Purpose, SmsMessage
 from messaging.phones import mask_phone, try_normalize
 from messaging.services.conversations import GOING_OUT, mark_answered
 from messaging.services.send import MAX_BODY, send_sms
@@ -147,6 +147,9 @@ def send_rep_reply(reply: RepReply) -> Sent:
 
 
 def _purpose(phone: str) -> str:
-    recent = Conversation.objects.filter(
-        phone=phone, last_inbound_at__gte=timezone.now() - REPLY_WINDOW).exists()
+    """A reply to the customer's own text is conversational (read from the texts, not the
+    conversation, which the cluster opens a moment later)."""
+    recent = SmsMessage.objects.filter(
+        phone=phone, direction=Direction.INBOUND,
+        created_at__gte=timezone.now() - REPLY_WINDOW).exists()
     return Purpose.CONVERSATIONAL if recent else Purpose.MARKETING

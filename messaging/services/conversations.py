@@ -157,6 +157,8 @@ def attend(now: datetime | None = None, limit: int = 200) -> int:
 
 def _notify(conversation: Conversation, now: datetime) -> None:
     """Email the owner (else the group), once per unanswered spell."""
+    if conversation.unanswered_since is None:
+        return
     first_time = Q(notified_at__isnull=True) | Q(notified_at__lt=conversation.unanswered_since)
     if not Conversation.objects.filter(first_time, pk=conversation.pk).update(notified_at=now):
         return

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ghl.models import ConversationOutbox
 from ghl.services import outbox
 from messaging.models import Conversation, SmsMessage
-from messaging.services import preferences
+from messaging.services import conversations, preferences
 from messaging.services.send import send_sms
 from tests.messaging.conftest import PUBLIC, inbound_params, signed_post
 
@@ -126,6 +126,12 @@ def test_a_permanent_refusal_is_given_up_where_staff_see_it(client, ghl, contact
     assert outbox.drain().done == 1
 
 
+def customer_texted(body: str = "Can you come Tuesday?") -> SmsMessage:
+    return SmsMessage.objects.create(direction="inbound", sid="SM" + "b7" * 16, phone=PHONE,
+                                     from_number=PHONE, to_number="+15005550006", body=body,
+                                     status="received", received_at=timezone.now())
+
+
 @pytest.fixture
 def twilio_sandbox(sandbox):
     return sandbox.vendor("twilio")
@@ -141,14 +147,14 @@ class TestRepRepliesFromGHL:
 
     def test_a_reps_reply_goes_out_through_twilio_and_delivery_reaches_ghl(
             self, ghl, contact, twilio_sandbox):
-        Conversation.objects.create(phone=PHONE, last_inbound_at=timezone.now(),
-                                    unanswered_since=timezone.now())
+        customer_texted()
         result = ghl.rep_replies(contact, "Yes, Tuesday 9am works", user_id="usr1")
         assert result["status"] == 200
         [sent] = twilio_sandbox.messages()
         assert (sent["to"], sent["body"]) == (PHONE, "Yes, Tuesday 9am works")
         message = SmsMessage.objects.get(direction="outbound")
         assert (message.purpose, message.origin) == ("conversational", "ghl:usr1")
+        conversations.attend()
         assert Conversation.objects.get(phone=PHONE).state == "answered"
         twilio_sandbox.flush_callbacks()
         run_outbox()
@@ -172,7 +178,7 @@ class TestRepRepliesFromGHL:
 
         from sandbox.ghl import webhooks
 
-        Conversation.objects.create(phone=PHONE, last_inbound_at=timezone.now())
+        customer_texted()
         result = ghl.rep_replies(contact, "See you then", user_id="usr1")
         payload = {"contactId": contact, "locationId": ghl.state.contacts[contact][
             "locationId"], "messageId": result["message"]["id"], "type": "SMS",
