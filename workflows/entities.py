@@ -6,8 +6,9 @@ records, for dotted fields in rules and templates.
     record_value(record, ["address", "state"])  a typed column, else a path into ``raw``
     customer_id_for("appointment", 77)   the customer an entity belongs to
 
-The entity types and their models are registered by the app that owns them (``register``;
-ServiceTitan's come from ``servicetitan.selectors``). Records are read, never written.
+The entity types and their models are registered (``register``) by ``WorkflowsConfig.ready``
+from every app's ``selectors`` module that declares ``ENTITY_MODELS`` (the ServiceTitan
+mirror's), found through ``config.discovery``. Records are read, never written.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from django.db import models
 from workflows.conditions import MISSING
 
 CustomerOf = Callable[[str, Any], "int | None"]
-# Filled by the apps that own the records (ServiceTitan's from ``ServiceTitanConfig.ready``),
-# the way step types are registered: workflows itself imports no app's models.
+# Filled from the apps' selectors (``WorkflowsConfig.ready``), the way step types are
+# registered: workflows itself imports no app's models.
 ENTITY_MODELS: dict[str, type[models.Model]] = {}
 _customer_of: list[CustomerOf] = []
 _NOT_SNAPSHOT = {"raw", "synced_at"}

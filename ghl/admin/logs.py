@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from ghl.admin.base import ReadOnlyAdmin, per_row_action
+from config.admin_base import ReadOnlyAdmin
+from ghl.admin.base import per_row_action
 from ghl.models import SyncLog, WebhookDelivery, WebhookRefusals
 from ghl.services.deliveries import apply_delivery
 

@@ -11,12 +11,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from config.admin_site import OperatePermission
+from config.admin_base import ReadOnlyAdmin
 from messaging.models import CommunicationPreference, Direction, SmsMessage
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(OperatePermission, admin.ModelAdmin):
+class SmsMessageAdmin(ReadOnlyAdmin):
+    """Texts are sent by workflows and services, never typed in here."""
+
     list_display = ("created_at", "arrow", "conversation_link", "status", "excerpt",
                     "customer_id", "error_code")
     list_filter = ("status", "direction", "purpose", "intent")
@@ -24,15 +26,6 @@ class SmsMessageAdmin(OperatePermission, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     readonly_fields = [f.name for f in SmsMessage._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # texts are sent by workflows and services, never typed in here
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="")
     def arrow(self, obj: SmsMessage) -> str:

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from config.admin_base import ReadOnlyAdmin
 from config.dashboard import BLUE, DAYS, GREY, ORANGE, bar_chart
 from workflows.audiences.backtest import MAX_DAYS, backtest_audience
 from workflows.audiences.evaluation import audience_of
@@ -95,19 +96,10 @@ def _definition(model_admin, request, pk: int) -> WorkflowDefinition:
 
 
 @admin.register(AudienceRun)
-class AudienceRunAdmin(admin.ModelAdmin):
+class AudienceRunAdmin(ReadOnlyAdmin):
     list_display = ("definition", "day", "status", "matched", "excluded", "already", "entered",
                     "capped", "ended", "duration_ms", "started_at")
     list_filter = ("status", "definition")
     list_select_related = ("definition",)
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in AudienceRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False   # the log is a record of what happened
-
-    def has_delete_permission(self, request, obj=None):
-        return False

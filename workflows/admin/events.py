@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from config.admin_site import OperatePermission
+from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from workflows.explain import explain_entity, explain_event
 from workflows.models import WorkflowEvent, WorkflowEventMatch
 
@@ -29,16 +29,11 @@ class ProcessedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MatchInline(admin.TabularInline):
+class MatchInline(ReadOnlyInline):
     model = WorkflowEventMatch
     verbose_name_plural = "definitions with this trigger: what happened"
     fields = ("definition", "version", "outcome", "detail", "instance")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         # The version's label reads its definition: one query for the lot, not one per row.
@@ -52,7 +47,7 @@ class ExplainForm(forms.Form):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(OperatePermission, admin.ModelAdmin):
+class WorkflowEventAdmin(ReadOnlyAdmin):
     list_display = ("id", "event_type", "entity", "source", "created_at", "processed_at",
                     "matched")
     list_filter = (ProcessedFilter, "source", "event_type")
@@ -61,17 +56,12 @@ class WorkflowEventAdmin(OperatePermission, admin.ModelAdmin):
                        "created_at", "processed_at")
     inlines = (MatchInline,)
     change_form_template = "admin/workflows/workflowevent/change_form.html"
+    allow = frozenset({"delete"})   # events are facts: staff read them
 
     def get_queryset(self, request):
         matches = WorkflowEventMatch.objects.select_related("definition")
         return super().get_queryset(request).prefetch_related(
             Prefetch("matches", queryset=matches))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False   # events are facts: staff read them
 
     @admin.display(description="entity")
     def entity(self, obj):

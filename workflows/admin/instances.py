@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from config.admin_site import OperatePermission
+from config.admin_base import ReadOnlyAdmin
 from workflows.models import InstanceStatus, WorkflowInstance, WorkflowStepRun
 from workflows.services import InstanceActionError, cancel_instance, retry_instance, skip_step
 
@@ -26,7 +26,9 @@ def status_badge(status: str):
 
 
 @admin.register(WorkflowInstance)
-class WorkflowInstanceAdmin(OperatePermission, admin.ModelAdmin):
+class WorkflowInstanceAdmin(ReadOnlyAdmin):
+    """Changed only through the actions, which call the services."""
+
     operate_permission = "workflows.change_workflowinstance"
     list_display = ("id", "definition", "entity", "status_display", "current_step",
                     "next_run_at", "attempts", "updated_at")
@@ -43,15 +45,6 @@ class WorkflowInstanceAdmin(OperatePermission, admin.ModelAdmin):
     actions = ("retry", "skip", "cancel")
     change_form_template = "admin/workflows/workflowinstance/change_form.html"
     change_list_template = "admin/workflows/workflowinstance/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False   # changed only through the actions, which call the services
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
