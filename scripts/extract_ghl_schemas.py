@@ -7,7 +7,8 @@ SPECS_DIR holds GoHighLevel's OpenAPI files (contacts.json, opportunities.json a
 conversations.json from GoHighLevel/highlevel-api-docs ``apps/``); by default the copies in
 tests/fixtures/ghl/specs, so ``--check`` runs in any checkout. References are resolved,
 documentation keys dropped, and a few documented overrides applied where the spec is known to
-be wrong or empty (see OVERRIDES below). ``--check`` exits 1 when the committed file differs from a fresh extraction.
+be wrong or empty (see OVERRIDES below). ``--check`` exits 1 when the committed file differs
+from a fresh extraction.
 """
 
 from __future__ import annotations
