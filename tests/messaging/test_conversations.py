@@ -206,3 +206,23 @@ def test_the_thread_endpoint_needs_a_staff_login(client, customer):
     conversation = text_in(client)
     response = client.get(f"/admin/messaging/conversation/{conversation.pk}/thread.json")
     assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_the_front_page_shows_each_user_their_unanswered_conversations(client, customer):
+    from config.dashboard import dashboard
+
+    dee = staff_user("dee", "dee@perfectcatch.example", role="Dispatcher")
+    other = staff_user("otto", role="Dispatcher")
+    Conversation.objects.create(phone="+14075550100", owner=dee, unanswered_since=timezone.now())
+    Conversation.objects.create(phone="+14075550101", owner=other,
+                                unanswered_since=timezone.now())
+    Conversation.objects.create(phone="+14075550102", owner=dee, state="answered")
+
+    def tiles(user):
+        texting = next(p for p in dashboard(user)["panels"] if p["title"] == "Texting")
+        return {t.label: t.value for t in texting["tiles"]}
+
+    assert tiles(dee)["unanswered, yours"] == 1 and tiles(dee)["unanswered, all"] == 2
+    assert tiles(get_user_model().objects.get(pk=other.pk))["unanswered, yours"] == 1
+    client.force_login(dee)
+    assert "unanswered, yours" in client.get("/admin/").content.decode()
