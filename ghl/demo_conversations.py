@@ -84,12 +84,18 @@ def run_conversation_demo(stdout: TextIO) -> None:
     _say(stdout, f"  owner: {owner} ({conversation.owner_rule}); emailed a link to the "
                  f"thread (the console email above)")
     admin = ensure_demo_admin()
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=admin.username if admin
-                                                    else "admin"))
-    client.post(reverse("admin:messaging_conversation_reply", args=[conversation.pk]),
-                {"body": "Tuesday 9am works, see you then!", "key": uuid.uuid4().hex})
+    staff = get_user_model().objects.filter(
+        username=admin.username if admin else "admin").first() or get_user_model().objects.filter(
+        is_superuser=True).first()
+    host = next((h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")),
+                "localhost")
+    client = Client(HTTP_HOST=host)
+    client.force_login(staff)
+    answer = client.post(reverse("admin:messaging_conversation_reply", args=[conversation.pk]),
+                         {"body": "Tuesday 9am works, see you then!", "key": uuid.uuid4().hex})
     reply = SmsMessage.objects.filter(phone=phone, direction="outbound").first()
+    if answer.status_code != 302 or reply is None:
+        raise DemoError(f"the admin's reply page answered {answer.status_code}")
     conversation.refresh_from_db()
     _say(stdout, f"  → staff answer from the admin: text #{reply.pk} {reply.status}; the "
                  f"conversation is {conversation.state}")
