@@ -158,8 +158,10 @@ class TestRepRepliesFromGHL:
         assert Conversation.objects.get(phone=PHONE).state == "answered"
         twilio_sandbox.flush_callbacks()
         run_outbox()
-        [in_ghl] = ghl.conversation_messages(contact)
-        assert (in_ghl["id"], in_ghl["status"]) == (result["message"]["id"], "delivered")
+        in_ghl = {m["id"]: m for m in ghl.conversation_messages(contact)}
+        assert in_ghl[result["message"]["id"]]["status"] == "delivered"
+        assert [m["body"] for m in in_ghl.values()] == ["Yes, Tuesday 9am works",
+                                                        "Can you come Tuesday?"]
 
     def test_a_reply_to_an_opted_out_number_is_refused_and_failed_in_ghl(
             self, ghl, contact, twilio_sandbox):
