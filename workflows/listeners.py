@@ -1,8 +1,7 @@
 """Who listens for an event type: whether the engine would act on an event of that type now.
 
     listens_for("sms.received")   an instance waits for it, an active definition starts on
-                                  it, or a live instance's version is cancelled by it (for
-                                  a reply: a live instance of a stop_on_reply definition)
+                                  it, or a live instance's version is cancelled by it
 
 The rule is the engine's (``engine.matching``): a definition starts on the types of its
 current version's ``trigger_event`` (one, or several separated by commas: ``trigger_types``),
@@ -11,6 +10,10 @@ woken by its ``wait_event_type``. A writer on a hot path asks before it wakes th
 the ``NOTIFY`` only saves latency (the event is in the outbox either way, and a worker finds
 it at its next poll), while PostgreSQL serialises the commits of all transactions that
 notified.
+
+A reply stopping marketing (``stop_on_reply``) wakes nobody: nearly every text would find a
+live instance of such a definition, and each NOTIFY serialises the webhook's commits; the
+cancellation happens at the workers' next poll instead.
 
 ``LISTENING_SQL`` is the rule as one SQL condition on ``%(event_type)s``, for a statement that
 writes the event itself (``messaging.services.received``); ``listens_for`` runs it.
@@ -49,11 +52,7 @@ LISTENING_SQL = f"""(
                    jsonb_build_object('event', %(event_type)s::text))
                AND EXISTS (SELECT 1 FROM workflow_instances i
                            WHERE i.definition_id = v.definition_id AND i.version_id = v.id
-                           AND i.status IN ({_LIVE})))
-    OR (%(event_type)s = 'sms.received' AND EXISTS (
-            SELECT 1 FROM workflow_instances i
-            JOIN workflow_definitions d ON d.id = i.definition_id
-            WHERE d.stop_on_reply AND i.status IN ({_LIVE}))))"""  # noqa: S608  (constants only)
+                           AND i.status IN ({_LIVE}))))"""  # noqa: S608  (constants only)
 
 
 def listens_for(event_type: str) -> bool:

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django_q.models import OrmQ
 
-from config.nudge import nudge
+from config.nudge import forget, nudge
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    forget()
     yield
     cache.clear()
+    forget()
 
 
 def test_a_nudge_queues_the_task_after_commit(django_capture_on_commit_callbacks):
@@ -41,3 +43,13 @@ def test_a_rolled_back_transaction_queues_nothing():
         nudge("messaging.tasks.attend_conversations")
         raise RuntimeError("rolled back")
     assert OrmQ.objects.count() == 0
+
+
+def test_a_process_that_queued_recently_does_not_ask_the_cache(
+        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        nudge("messaging.tasks.attend_conversations", within=60)
+    cache.clear()  # as if the window had passed elsewhere: this process still knows
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        nudge("messaging.tasks.attend_conversations", within=60)
+    assert callbacks == [] and OrmQ.objects.count() == 1

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from config.nudge import forget
 from messaging.models import Conversation
 from tests.messaging.conftest import CUSTOMER_PHONE, PUBLIC, inbound_params, signed_post
 from tests.workflows.processes import GUARD, ROOT, database_url
@@ -73,6 +74,7 @@ def test_a_text_is_attended_and_copied_to_ghl_by_the_cluster(client, customer, s
                                                              cluster, settings):
     settings.GHL_CONVERSATIONS = True
     cache.clear()  # the nudges' debounce
+    forget()
     get_user_model().objects.create_user("sam", email="sam@perfectcatch.example",
                                          is_staff=True).groups.add(
         Group.objects.get_or_create(name="Sales")[0])
