@@ -122,8 +122,16 @@ def test_a_permanent_refusal_is_given_up_where_staff_see_it(client, ghl, contact
     assert run_outbox().gave_up == 1
     item = ConversationOutbox.objects.get()
     assert item.state == "gave_up" and "422" in item.last_error
+    assert tiles()["texts GHL gave up on"] == 1
     assert outbox.requeue([item.pk]) == 1
     assert outbox.drain().done == 1
+    assert tiles()["texts GHL gave up on"] == 0
+
+
+def tiles() -> dict:
+    from ghl.dashboard import ghl_panel
+
+    return {tile.label: tile.value for tile in ghl_panel(None)["tiles"]}
 
 
 def customer_texted(body: str = "Can you come Tuesday?") -> SmsMessage:
