@@ -10,7 +10,8 @@ class GHLConfig(AppConfig):
         # The ghl_push_estimate and ghl_update_opportunity workflow steps register on import.
         from ghl import checks, health, steps  # noqa: F401
         from ghl.services import apply, dnd
-        from messaging.hooks import on_preference_change
+        from ghl.services.outbox import nudge_outbox
+        from messaging.hooks import on_preference_change, on_texts_changed
 
         # SMS DND both ways: GHL webhooks opt phones out here; opt-outs here reach GHL (not
         # with GHL turned off: each would queue a task bound to fail).
@@ -18,3 +19,6 @@ class GHLConfig(AppConfig):
             apply.CONTACT_LISTENERS.append(dnd.mirror_from_ghl)
         if settings.GHL.enabled:
             on_preference_change(dnd.on_preference_change)
+            # Texts in and out, and their statuses, into the GHL conversation: the outbox
+            # task reads them from sms_messages; this only makes it run soon.
+            on_texts_changed(nudge_outbox)

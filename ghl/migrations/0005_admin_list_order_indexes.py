@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ghl', '0003_webhook_retries_and_refusal_sample'),
+        ('ghl', '0004_conversation_provider'),
     ]
 
     operations = [

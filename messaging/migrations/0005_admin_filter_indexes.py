@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0003_marketing_frequency_cap'),
+        ('messaging', '0004_conversations'),
     ]
 
     operations = [
