@@ -86,3 +86,14 @@ def test_conversations_are_found_by_their_number_in_any_spelling(admin_client, r
 def test_a_local_number_without_its_area_code_is_searched_as_text(admin_client, rows):
     contacts = found(admin_client, "/admin/servicetitan/customercontact/", "555-0142")
     assert [c.id for c in contacts] == [71]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_inbox_conversations_are_found_by_their_number_in_any_spelling(admin_client, rows,
+                                                                       spelling):
+    from messaging.models import Conversation
+
+    for phone in (PHONE, "+14075550199"):
+        Conversation.objects.create(phone=phone)
+    conversations = found(admin_client, "/admin/messaging/conversation/", spelling)
+    assert [c.phone for c in conversations] == [PHONE]
