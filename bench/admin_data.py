@@ -329,12 +329,13 @@ def sync_log_sql(scale: float) -> list[str]:
     return [
         f"INSERT INTO st_sync_log (run_id, resource, \"full\", status, started_at, finished_at, "
         f"pages, fetched, created, updated, unchanged, rejected, requests, retries, duration, "
-        f"error, rejected_records, warning_samples, warnings) SELECT gen_random_uuid(), "
+        f"error, rejected_records, warning_samples, warnings, worker) SELECT gen_random_uuid(), "
         f"(ARRAY['customers','jobs','estimates','invoices','payments','appointments'])"
         f"[1 + g % 6], false, CASE WHEN g % 50 = 0 THEN 'failed' ELSE 'success' END, "
         f"now() - interval '365 days' * (1 - g::double precision / {rows}), "
         f"now() - interval '365 days' * (1 - g::double precision / {rows}) + interval '2 s', "
-        f"1, g % 40, g % 5, g % 30, g % 7, 0, 2, 0, 1.5, '', '[]'::jsonb, '[]'::jsonb, 0 "
+        f"1, g % 40, g % 5, g % 30, g % 7, 0, 2, 0, 1.5, '', '[]'::jsonb, '[]'::jsonb, 0, "
+        f"'bench:' || g % 4 "
         f"FROM generate_series(1, {rows}) g",
     ]
 
