@@ -194,15 +194,13 @@ def pages(user) -> list[Page]:
         out.append(Page(f"conversations search {spelling}", f"{conversations}?{_q(spelling)}",
                         PHONE_MS))
     for name in ("messaging_communicationpreference", "servicetitan_customercontact",
-                 "ghl_ghlcontact"):
+                 "ghl_ghlcontact", "messaging_conversation"):  # the last: the inbox
         try:
             url = reverse(f"admin:{name}_changelist")
         except NoReverseMatch:
             continue
         out.append(Page(f"{name.split('_', 1)[1]} search {spellings[1]}",
                         f"{url}?{_q(spellings[1])}", PHONE_MS))
-    with suppress(NoReverseMatch):  # the messaging inbox, once the conversations branch is in
-        out.append(Page("inbox", reverse("admin:messaging_inbox")))
     token = {"Authorization": "Bearer bench-metrics-token"}
     out.append(Page("/metrics", "/metrics", headers=token))
     out.append(Page("/metrics, its database figures read in the request (what the cluster's "
