@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Aggregate, Count, Q
@@ -66,7 +66,9 @@ def per_day(queryset, field: str, series: dict[str, Q | Aggregate]
     aggregate."""
     today = timezone.localdate()
     start = today - timedelta(days=DAYS - 1)
-    rows = (queryset.filter(**{f"{field}__date__gte": start})
+    # A moment, not ``__date__gte``: the time column's index finds the rows.
+    since = timezone.make_aware(datetime.combine(start, time.min))
+    rows = (queryset.filter(**{f"{field}__gte": since})
             .annotate(day=TruncDate(field)).values("day")
             .annotate(**{name: q if isinstance(q, Aggregate) else Count("pk", filter=q)
                          for name, q in series.items()}))

@@ -2,8 +2,13 @@
 from the database at scrape time so every process reports the same truth.
 
 Each app may have ``metrics.py`` with ``collect()`` yielding prometheus metric families;
-``DatabaseCollector`` runs them all. Access: operators only (``config.access``: a bearer
-token, ``METRICS_TOKEN``, or a client address on ``METRICS_ALLOWED_IPS``).
+``DatabaseCollector`` runs them all. Reading them counts every text, step run and instance,
+most of a second on a year of data, so a scrape serves them from the cache: the cluster's
+``metrics_snapshot`` schedule reads them every minute and keeps them
+``METRICS_CACHE_SECONDS`` (90 s); when the cache has none (no cluster, or a cache the cluster
+does not share), the scrape reads them and keeps them as long.
+Access: operators only (``config.access``: a bearer token, ``METRICS_TOKEN``, or a client
+address on ``METRICS_ALLOWED_IPS``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -29,6 +36,7 @@ from config.discovery import app_modules
 from config.ratelimits import rate_limit
 
 log = logging.getLogger(__name__)
+CACHE_KEY = "perfectcatch:metrics:database"
 
 
 def app_collectors() -> list[Callable[[], Iterable[Metric]]]:
@@ -79,9 +87,23 @@ def exposition() -> bytes:
         multiprocess.MultiProcessCollector(process)
     else:
         process = REGISTRY
+    return generate_latest(process) + database_exposition()
+
+
+def database_exposition() -> bytes:
+    """The apps' metrics, from the cache when read less than ``METRICS_CACHE_SECONDS`` ago."""
+    body = cache.get(CACHE_KEY) if settings.METRICS_CACHE_SECONDS > 0 else None
+    return refresh_database_metrics() if body is None else body
+
+
+def refresh_database_metrics() -> bytes:
+    """Read the apps' metrics now and keep them ``METRICS_CACHE_SECONDS`` in the cache."""
     database = CollectorRegistry(auto_describe=False)
     database.register(DatabaseCollector())
-    return generate_latest(process) + generate_latest(database)
+    body = generate_latest(database)
+    if settings.METRICS_CACHE_SECONDS > 0:
+        cache.set(CACHE_KEY, body, settings.METRICS_CACHE_SECONDS)
+    return body
 
 
 @never_cache

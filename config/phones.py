@@ -56,6 +56,16 @@ def phone_key_or_none(text: object) -> str | None:
         return None
 
 
+def searched_phone(term: str) -> str | None:
+    """The E.164 key of a search that is a whole phone number (an area code, or a +country
+    code); None for anything else, a local number such as ``555-0142`` included (searched as
+    text, as before)."""
+    digits = sum(char.isdigit() for char in term)
+    if digits < 10 and not term.strip().startswith("+"):
+        return None
+    return phone_key_or_none(term)
+
+
 def _parsed_key(text: object) -> str:
     if not isinstance(text, str) or not ALLOWED_CHARS.match(text.strip() or "x"):
         raise InvalidPhoneNumber(f"{str(text)[:40]!r} is not a phone number")

@@ -71,8 +71,10 @@ def install_schedules(specs: list[ScheduleSpec] | None = None) -> dict[str, list
     return outcome
 
 
-# The operations app's own schedules: the cluster heartbeat /readyz looks at, log retention.
+# The operations app's own schedules: the cluster heartbeat /readyz looks at, log retention,
+# the figures /metrics serves.
 SCHEDULES = [
     ScheduleSpec("heartbeat", "config.tasks.heartbeat", minutes=1),
+    ScheduleSpec("metrics-snapshot", "config.tasks.metrics_snapshot", minutes=1),
     ScheduleSpec("prune-logs", "config.tasks.prune", minutes=24 * 60),
 ]

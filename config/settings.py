@@ -209,6 +209,9 @@ METRICS_ALLOWED_IPS = env.list(
     # Behind a reverse proxy every client looks local: production allows no address by default.
     default=[] if PRODUCTION else ["127.0.0.1/32", "::1/128"],
 )
+# The figures /metrics reads from the database are kept this long in the cache (shared by the
+# processes with Redis); the cluster reads them again every minute. 0: every scrape reads them.
+METRICS_CACHE_SECONDS = env.int("METRICS_CACHE_SECONDS", default=90)
 
 # --- Rate limits (config/ratelimits.py): "<count>/<period>", period s, m, h or d --------------
 RATELIMITS = {

@@ -25,6 +25,13 @@ def prune() -> str:
     return ", ".join(f"{model}: {n}" for model, n in prune_logs().items())
 
 
+def metrics_snapshot() -> str:
+    """Every minute: read the figures /metrics serves, so that no scrape waits for them."""
+    from config.metrics import refresh_database_metrics
+
+    return f"{len(refresh_database_metrics()):,} bytes of metrics"
+
+
 def heartbeat() -> str:
     """The django-q2 schedule: a worker of the cluster ran it."""
     beat(CLUSTER)
@@ -32,4 +39,4 @@ def heartbeat() -> str:
 
 
 # What the task queue may run (config/taskqueue.py): schedules and resubmits pick from these.
-TASKS = (heartbeat, prune)
+TASKS = (heartbeat, prune, metrics_snapshot)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db.models import Count, Q
@@ -25,19 +26,26 @@ TOTALS = {
 }
 
 
+def by_status() -> tuple[list[dict], Counter]:
+    """Messages per (direction, status) and the ``TOTALS``, in one read of the table."""
+    rows = list(SmsMessage.objects.values("direction", "status").annotate(
+        n=Count("id"), **{stage: Count("id", filter=q) for stage, q in TOTALS.items()})
+        .order_by())
+    return rows, Counter({stage: sum(row[stage] for row in rows) for stage in TOTALS})
+
+
 def collect() -> Iterable[Metric]:
     totals = CounterMetricFamily("perfectcatch_sms", "SMS messages that reached each stage",
                                  labels=["stage"])
-    counts = SmsMessage.objects.aggregate(**{k: Count("id", filter=q) for k, q in TOTALS.items()})
-    for stage, n in counts.items():
-        totals.add_metric([stage], n)
+    rows, counts = by_status()
+    for stage in TOTALS:
+        totals.add_metric([stage], counts[stage])
     yield totals
 
     current = GaugeMetricFamily("perfectcatch_sms_messages",
                                 "SMS messages by direction and current status",
                                 labels=["direction", "status"])
-    for row in SmsMessage.objects.values("direction", "status").annotate(n=Count("id")) \
-            .order_by():
+    for row in rows:
         current.add_metric([row["direction"], row["status"]], row["n"])
     yield current
 

@@ -389,7 +389,9 @@ class SyncLog(models.Model):
     class Meta:
         db_table = "st_sync_log"
         ordering = ["-started_at", "resource"]
-        indexes = [models.Index(fields=["resource", "-started_at"], name="st_sync_log_recent")]
+        indexes = [models.Index(fields=["resource", "-started_at"], name="st_sync_log_recent"),
+                   # The log page's order, the front page's "today" and retention's cut-off.
+                   models.Index(fields=["-started_at", "resource"], name="st_sync_log_started_idx")]
 
     def __str__(self) -> str:
         return f"{self.resource} {self.status} {self.started_at:%Y-%m-%d %H:%M}"

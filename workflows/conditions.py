@@ -215,6 +215,17 @@ def _validate_value(kind: str, rule: Mapping, where: str, op_name: str) -> None:
         raise ValidationError(f"{where}: {op_name!r} needs {wanted[kind]}, got {value!r}")
 
 
+def rule_fields(rule: Any) -> list[str]:
+    """The dotted field names a (valid) rule reads, in order."""
+    if not isinstance(rule, Mapping) or not rule:
+        return []
+    if "field" in rule:
+        return [rule["field"]]
+    key, value = next(iter(rule.items()))
+    parts = [value] if key == "not" else value
+    return [name for part in parts for name in rule_fields(part)]
+
+
 # --- evaluation -------------------------------------------------------------------------------
 
 def evaluate(rule: Mapping[str, Any], facts: Facts, where: str = "conditions") -> Verdict:

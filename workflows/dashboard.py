@@ -13,7 +13,8 @@ from workflows.models import WorkflowInstance, WorkflowStepRun
 
 
 def workflow_panel(user) -> dict:
-    counts = dict(WorkflowInstance.objects.values_list("status").annotate(n=Count("pk")))
+    # Count("status"), not the pk: an index-only scan of the (status, definition) index.
+    counts = dict(WorkflowInstance.objects.values_list("status").annotate(n=Count("status")))
     url = reverse("admin:workflows_workflowinstance_changelist")
     colours = {"failed": RED, "waiting": BLUE, "running": BLUE}
     tiles = [Tile(status, counts.get(status, 0), f"{url}?status__exact={status}",

@@ -67,19 +67,20 @@ def customer_id_for(entity_type: str, entity_id: Any) -> int | None:
 
 
 def related(snapshot: Mapping[str, Any], name: str, entity_type: str,
-            entity_id: Any) -> models.Model | None:
+            entity_id: Any, get: Callable[[str, Any], Any] = get_record) -> models.Model | None:
     """The ``name`` record (a key of ``ENTITY_MODELS``) the entity refers to: itself when
     ``name`` is its own type, else through ``<name>_id`` in the snapshot or its record; the
-    customer also through the entity's job or location."""
+    customer also through the entity's job or location. ``get`` reads a record
+    (``get_record``, or a cache of them)."""
     if name == entity_type:
-        return get_record(entity_type, entity_id)
+        return get(entity_type, entity_id)
     ref = snapshot.get(f"{name}_id")
     if ref is None:
-        own = get_record(entity_type, entity_id)
+        own = get(entity_type, entity_id)
         ref = getattr(own, f"{name}_id", None) if own is not None else None
     if ref is None and name == "customer":
         ref = customer_id_for(entity_type, entity_id)
-    return get_record(name, ref) if ref is not None else None
+    return get(name, ref) if ref is not None else None
 
 
 def _camel(name: str) -> str:

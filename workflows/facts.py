@@ -11,7 +11,7 @@ Related records are loaded at most once per Facts object, and only when a rule a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workflows import entities
@@ -30,19 +30,44 @@ def changes_of(payload: Mapping[str, Any]) -> dict[str, Any]:
     return changes
 
 
+class RecordCache:
+    """Records shared by many facts (a backtest's events): ``preload`` reads many of one type
+    in one query, ``get`` answers from what was read, else reads one and keeps it."""
+
+    def __init__(self) -> None:
+        self._records: dict[tuple[str, int | None], Any] = {}
+
+    def preload(self, entity_type: str, ids: Iterable[Any]) -> None:
+        model = entities.ENTITY_MODELS.get(entity_type)
+        wanted = {pk for pk in map(entities.int_id, ids)
+                  if pk is not None and (entity_type, pk) not in self._records}
+        if model is None or not wanted:
+            return
+        found = model.objects.in_bulk(wanted)
+        self._records.update({(entity_type, pk): found.get(pk) for pk in wanted})
+
+    def get(self, entity_type: str, entity_id: Any) -> Any:
+        key = (entity_type, entities.int_id(entity_id))
+        if key not in self._records:
+            self._records[key] = entities.get_record(entity_type, entity_id)
+        return self._records[key]
+
+
 class EntityFacts:
     def __init__(self, root: Mapping[str, Any], entity_type: str, entity_id: Any,
-                 changes: Mapping[str, Any] | None = None):
+                 changes: Mapping[str, Any] | None = None,
+                 records: RecordCache | None = None):
         self.root = root
         self.entity_type = entity_type
         self.entity_id = entity_id
         self.changes = dict(changes) if changes is not None else changes_of(root)
         self._records: dict[str, Any] = {}
+        self._get = records.get if records is not None else entities.get_record
 
     @classmethod
-    def for_event(cls, event) -> EntityFacts:
+    def for_event(cls, event, records: RecordCache | None = None) -> EntityFacts:
         payload = event.payload if isinstance(event.payload, Mapping) else {}
-        return cls(payload, event.entity_type, event.entity_id)
+        return cls(payload, event.entity_type, event.entity_id, records=records)
 
     @classmethod
     def for_context(cls, context: Mapping[str, Any], entity_type: str,
@@ -70,5 +95,5 @@ class EntityFacts:
     def _record(self, name: str) -> Any:
         if name not in self._records:
             self._records[name] = entities.related(self.root, name, self.entity_type,
-                                                   self.entity_id)
+                                                   self.entity_id, self._get)
         return self._records[name]

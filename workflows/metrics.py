@@ -9,7 +9,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from workflows.models import WorkflowEvent, WorkflowInstance, WorkflowStepRun
+from workflows.models import WorkflowDefinition, WorkflowEvent, WorkflowInstance, WorkflowStepRun
 
 LATENCY_WINDOW = timedelta(hours=1)
 
@@ -18,9 +18,12 @@ def collect() -> Iterable[Metric]:
     instances = GaugeMetricFamily("perfectcatch_workflow_instances",
                                   "Workflow instances by status and definition",
                                   labels=["status", "definition"])
-    for row in (WorkflowInstance.objects.values("status", "definition__name")
-                .annotate(n=Count("id")).order_by()):
-        instances.add_metric([row["status"], row["definition__name"]], row["n"])
+    names = dict(WorkflowDefinition.objects.values_list("id", "name"))
+    # Grouped by the id, counted by a column of the (status, definition) index: an index-only
+    # scan, where joining the definitions and counting ids reads every row.
+    for row in (WorkflowInstance.objects.values("status", "definition_id")
+                .annotate(n=Count("status")).order_by()):
+        instances.add_metric([row["status"], names[row["definition_id"]]], row["n"])
     yield instances
 
     steps = CounterMetricFamily("perfectcatch_workflow_step_runs",

@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from config.admin_lists import PhoneSearchMixin
 from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
 
 
 @admin.register(GHLContact)
-class GHLContactAdmin(ReadOnlyAdmin):
+class GHLContactAdmin(PhoneSearchMixin, ReadOnlyAdmin):
+    phone_search_field = "phone_e164"
     list_display = ("name", "email", "phone", "dnd", "sms_dnd", "st_customer_id",
                     "date_updated", "deleted")
     list_filter = ("dnd", "sms_dnd", "deleted", "source")

@@ -77,6 +77,8 @@ class GHLOpportunity(GHLRecord):
         db_table = "ghl_opportunities"
         verbose_name = "GHL opportunity"
         verbose_name_plural = "GHL opportunities"
+        # The admin lists them most recently updated first.
+        indexes = [models.Index(fields=["-date_updated"], name="ghl_opportunity_updated_idx")]
 
     def __str__(self) -> str:
         return self.name or self.id

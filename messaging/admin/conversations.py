@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from config.admin_lists import PhoneSearchMixin
 from config.admin_site import OperatePermission
 from messaging.models import CommunicationPreference, Conversation, SmsMessage
 from messaging.services import conversations
@@ -38,7 +39,7 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(OperatePermission, admin.ModelAdmin):
+class ConversationAdmin(OperatePermission, PhoneSearchMixin, admin.ModelAdmin):
     list_display = ("phone", "state", "unanswered_since", "owner", "last_text",
                     "last_inbound_at", "answered_by")
     list_display_links = ("phone",)

@@ -5,24 +5,27 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin
+from config.admin_lists import BigTableMixin, IndexedValuesFilter, PhoneSearchMixin
 from messaging.models import CommunicationPreference, Direction, SmsMessage
+from messaging.selectors import conversation_threads
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnlyAdmin):
+class SmsMessageAdmin(PhoneSearchMixin, BigTableMixin, ReadOnlyAdmin):
     """Texts are sent by workflows and services, never typed in here."""
 
     list_display = ("created_at", "arrow", "conversation_link", "status", "excerpt",
                     "customer_id", "error_code")
-    list_filter = ("status", "direction", "purpose", "intent")
+    list_filter = ("status", "direction", "purpose", ("intent", IndexedValuesFilter))
     search_fields = ("phone", "sid", "idempotency_key", "body")
+    search_help_text = ("A phone number in any spelling finds its texts; anything else "
+                        "searches numbers, SIDs, keys and bodies.")
     date_hierarchy = "created_at"
     list_per_page = 50
     readonly_fields = [f.name for f in SmsMessage._meta.fields]
@@ -53,13 +56,8 @@ class SmsMessageAdmin(ReadOnlyAdmin):
     def conversations_view(self, request: HttpRequest) -> TemplateResponse:
         """One row per phone number: last activity, counts; searchable by number."""
         self.require_view(request)
-        threads = SmsMessage.objects.values("phone").annotate(
-            last_at=Max("created_at"), total=Count("id"),
-            inbound=Count("id", filter=Q(direction=Direction.INBOUND))).order_by("-last_at")
         query = request.GET.get("q", "").strip()
-        if query:
-            threads = threads.filter(phone__icontains=query)
-        page = Paginator(threads, 50).get_page(request.GET.get("page"))
+        page = Paginator(conversation_threads(query), 50).get_page(request.GET.get("page"))
         opted_out = set(CommunicationPreference.objects.filter(
             phone__in=[t["phone"] for t in page], sms_opted_out=True).values_list("phone",
                                                                                   flat=True))

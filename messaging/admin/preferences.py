@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from config.admin_lists import PhoneSearchMixin
 from messaging.admin.forms import ImportForm, OptOutNumberForm, ReasonForm
 from messaging.models import CommunicationPreference, OptOutReview, PreferenceChange
 from messaging.services import preferences
@@ -66,7 +67,7 @@ staff_opt_out = partial(preferences.opt_out, source="staff")
 staff_opt_in = partial(preferences.opt_in, source="staff")
 
 
-class PreferenceAdminBase(ReadOnlyAdmin):
+class PreferenceAdminBase(PhoneSearchMixin, ReadOnlyAdmin):
     # Changes go through the actions, which record a reason, and the audit history must
     # survive; "add" is "opt a number out" (through the service).
     allow = frozenset({"add"})

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin
+from config.admin_lists import BigTableMixin, IndexedValuesFilter
 from config.ratelimits import over_limit, too_many_requests
 from servicetitan import operations
 from servicetitan.admin.chart import COLOURS, runs_chart
@@ -25,11 +26,11 @@ def badge(status: str):
 
 
 @admin.register(SyncLog)
-class SyncLogAdmin(ReadOnlyAdmin):
+class SyncLogAdmin(BigTableMixin, ReadOnlyAdmin):
     list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
                     "records", "outcome", "rejected_count", "warnings_count", "calls", "rate",
                     "full", "worker")
-    list_filter = ("status", "resource", "full")
+    list_filter = ("status", ("resource", IndexedValuesFilter), "full")
     search_fields = ("resource", "=run_id", "error")
     date_hierarchy = "started_at"
     exclude = ("rejected_records", "warning_samples")

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin
+from config.admin_lists import BigTableMixin, PhoneSearchMixin
 from servicetitan import models as m
 
 
@@ -25,6 +26,7 @@ class Mirror:
     columns: tuple[str, ...]
     search: tuple[str, ...]
     filters: tuple[str, ...] = ()
+    phone: str = ""  # the E.164 key column a search by phone compares (any spelling)
 
 
 # Which mirror an id column points at (columns named like this in any mirror become links).
@@ -41,7 +43,8 @@ MIRRORS: dict[type[models.Model], Mirror] = {
                         *_STAMPS), ("=id", "name", "street", "city", "zip"),
                        ("active", "type", "do_not_mail", "do_not_service", "state")),
     m.CustomerContact: Mirror(("id", "customer_id", "type", "value", "do_not_text", *_STAMPS),
-                              ("=id", "=customer_id", "value"), ("active", "type", "do_not_text")),
+                              ("=id", "=customer_id", "value"), ("active", "type", "do_not_text"),
+                              phone="phone_e164"),
     m.Location: Mirror(("id", "name", "customer_id", "city", "state", *_STAMPS),
                        ("=id", "=customer_id", "name", "street", "city", "zip"),
                        ("active", "state")),
@@ -114,10 +117,9 @@ def link_to(column: str, target: type[models.Model]) -> Callable:
     return show
 
 
-class MirrorAdmin(ReadOnlyAdmin):
+class MirrorAdmin(BigTableMixin, ReadOnlyAdmin):
     """Read-only: the sync is the only writer of the mirror."""
 
-    show_full_result_count = False   # no COUNT(*) over a big table on every page
     list_per_page = 50
     date_hierarchy = None
 
@@ -144,7 +146,11 @@ def _admin_for(model: type[models.Model], mirror: Mirror) -> type[MirrorAdmin]:
     columns = [f"{c}_link" if f"{c}_link" in links else c for c in mirror.columns]
     attrs = {**links, "list_display": columns, "search_fields": mirror.search,
              "list_filter": mirror.filters, "ordering": ("-modified_on",),
-             "search_help_text": "Search by " + ", ".join(s.lstrip("=") for s in mirror.search)}
+             "search_help_text": "Search by " + ", ".join(s.lstrip("=") for s in mirror.search)
+             + (" (a phone number in any spelling)" if mirror.phone else "")}
+    if mirror.phone:
+        attrs["phone_search_field"] = mirror.phone
+        return type(f"{model.__name__}Admin", (PhoneSearchMixin, MirrorAdmin), attrs)
     return type(f"{model.__name__}Admin", (MirrorAdmin,), attrs)
 
 

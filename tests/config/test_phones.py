@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config.phones import InvalidPhoneNumber, _parsed_key, phone_key, phone_key_or_none
+from config.phones import (
+    InvalidPhoneNumber,
+    _parsed_key,
+    phone_key,
+    phone_key_or_none,
+    searched_phone,
+)
 from tests.phone_spellings import spelled_us_numbers
 
 
@@ -48,3 +54,11 @@ def test_a_foreign_number_typed_with_its_country_code_is_keyed_by_phonenumbers()
     typed = "+44 20 7946 0958"
     assert phone_key(typed) == phonenumbers.format_number(
         phonenumbers.parse(typed), phonenumbers.PhoneNumberFormat.E164)
+
+
+@pytest.mark.parametrize(("term", "key"), [
+    ("(407) 555-0142", "+14075550142"), ("407.555.0142", "+14075550142"),
+    ("+44 20 7946 0958", "+442079460958"), ("555-0142", None), ("0142", None),
+    ("Tuesday", None), ("", None)])
+def test_a_search_is_a_phone_number_only_with_its_area_code(term, key):
+    assert searched_phone(term) == key

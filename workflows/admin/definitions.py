@@ -9,7 +9,8 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,11 +27,23 @@ from workflows.models import (
     InstanceStatus,
     WorkflowDefinition,
     WorkflowImportReport,
+    WorkflowInstance,
 )
 from workflows.services import definition_export, definition_save, definition_set_active
 from workflows.steps.base import REGISTRY
 
 PREVIEW_WINDOW = timedelta(days=7)
+# The page's preview reads at most the newest this many events of the window (tens of ms);
+# the backtest page reads them all.
+PREVIEW_MAX_EVENTS = 500
+
+
+def instance_count(statuses) -> Coalesce:
+    """A definition's instances in ``statuses``: a subquery per row on the (status,
+    definition) index, not a join of every instance."""
+    return Coalesce(Subquery(
+        WorkflowInstance.objects.filter(definition=OuterRef("pk"), status__in=list(statuses))
+        .order_by().values("definition").annotate(n=Count("definition")).values("n")), 0)
 
 
 @admin.register(WorkflowDefinition)
@@ -47,8 +60,15 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
-            live=Count("instances", filter=Q(instances__status__in=LIVE_STATUSES)),
-            failed=Count("instances", filter=Q(instances__status=InstanceStatus.FAILED)))
+            live=instance_count(LIVE_STATUSES), failed=instance_count([InstanceStatus.FAILED]))
+
+    def get_object(self, request, object_id, from_field=None):
+        # The change page shows no counts: read the row alone, not the annotated queryset.
+        try:
+            return WorkflowDefinition.objects.get(
+                pk=WorkflowDefinition._meta.pk.to_python(object_id))
+        except (WorkflowDefinition.DoesNotExist, ValidationError, ValueError):
+            return None
 
     @admin.display(description="trigger", ordering="trigger_event")
     def trigger(self, obj):
@@ -92,8 +112,11 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         if definition is not None and definition.current_version_id and definition.is_audience:
             extra.update(audience_context(definition))
         elif definition is not None and definition.current_version_id:
-            extra["preview"] = backtest(definition.content(), since=PREVIEW_WINDOW)
-            extra["versions"] = definition.versions.annotate(n=Count("instances"))[:10]
+            extra["preview"] = backtest(definition.content(), since=PREVIEW_WINDOW,
+                                        max_events=PREVIEW_MAX_EVENTS)
+            extra["versions"] = definition.versions.annotate(n=Coalesce(Subquery(
+                WorkflowInstance.objects.filter(version=OuterRef("pk")).order_by()
+                .values("version").annotate(n=Count("version")).values("n")), 0))[:10]
             extra["recent_matches"] = definition.event_matches.select_related(
                 "event").order_by("-id")[:10]
         if definition is not None:

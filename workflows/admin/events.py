@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from config.admin_lists import BigTableMixin, IndexedValuesFilter
 from workflows.explain import explain_entity, explain_event
 from workflows.models import WorkflowEvent, WorkflowEventMatch
 
@@ -47,10 +48,11 @@ class ExplainForm(forms.Form):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(ReadOnlyAdmin):
+class WorkflowEventAdmin(BigTableMixin, ReadOnlyAdmin):
     list_display = ("id", "event_type", "entity", "source", "created_at", "processed_at",
                     "matched")
-    list_filter = (ProcessedFilter, "source", "event_type")
+    list_filter = (ProcessedFilter, ("source", IndexedValuesFilter),
+                   ("event_type", IndexedValuesFilter))
     search_fields = ("entity_id", "event_type", "entity_type")
     readonly_fields = ("event_type", "entity_type", "entity_id", "source", "payload",
                        "created_at", "processed_at")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin
+from config.admin_lists import BigTableMixin
 from workflows.models import InstanceStatus, WorkflowInstance, WorkflowStepRun
 from workflows.services import InstanceActionError, cancel_instance, retry_instance, skip_step
 
@@ -26,7 +27,7 @@ def status_badge(status: str):
 
 
 @admin.register(WorkflowInstance)
-class WorkflowInstanceAdmin(ReadOnlyAdmin):
+class WorkflowInstanceAdmin(BigTableMixin, ReadOnlyAdmin):
     """Changed only through the actions, which call the services."""
 
     operate_permission = "workflows.change_workflowinstance"
@@ -62,7 +63,8 @@ class WorkflowInstanceAdmin(ReadOnlyAdmin):
                                                        cls=DjangoJSONEncoder))
 
     def changelist_view(self, request, extra_context=None):
-        counts = dict(WorkflowInstance.objects.values_list("status").annotate(n=Count("id")))
+        counts = dict(WorkflowInstance.objects.values_list("status").annotate(
+            n=Count("status")))  # index-only on (status, definition)
         since = timezone.now() - timedelta(days=1)
         failures = WorkflowStepRun.objects.filter(
             status__in=["failed", "lost"], started_at__gte=since).select_related(

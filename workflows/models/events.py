@@ -28,6 +28,9 @@ class WorkflowEvent(models.Model):
             # Backtests and the admin: events of a type in a period.
             models.Index(fields=["event_type", "created_at"], name="wf_event_type_time_idx"),
             # The engine's queue: small, because processed rows drop out of it.
+            # The admin's source filter: its values (a loose index scan) and its rows. A
+            # handful of values, which B-tree deduplication stores compactly.
+            models.Index(fields=["source"], name="wf_event_source_idx"),
             models.Index(fields=["id"], name="wf_event_unprocessed_idx",
                          condition=models.Q(processed_at__isnull=True)),
         ]

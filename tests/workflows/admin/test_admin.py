@@ -160,3 +160,14 @@ def test_the_switch_off_action_deactivates_definitions(admin_client, world):
                       {"action": "switch_off", "_selected_action": [world.pk]})
     world.refresh_from_db()
     assert world.active is False and world.updated_by == "admin"
+
+
+def test_the_definition_page_previews_the_newest_events_and_links_the_full_backtest(
+        admin_client, world, monkeypatch):
+    from workflows.admin import definitions
+
+    monkeypatch.setattr(definitions, "PREVIEW_MAX_EVENTS", 1)
+    response = admin_client.get(reverse("admin:workflows_workflowdefinition_change",
+                                        args=[world.pk]))
+    assert response.context["preview"].events == 1 and response.context["preview"].truncated
+    assert "the backtest</a> reads them all" in response.content.decode()
