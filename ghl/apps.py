@@ -11,6 +11,10 @@ class GHLConfig(AppConfig):
         from ghl import checks, health, steps  # noqa: F401
         from ghl.services import apply, dnd
         from messaging.hooks import on_preference_change
+        from workflows import entities
+        entities.register_events({
+            "ghl.opportunity.updated": ("ghl_opportunity", "a GHL opportunity changes in GHL"),
+            "ghl.contact.updated": ("ghl_contact", "a GHL contact changes in GHL")})
 
         # SMS DND both ways: GHL webhooks opt phones out here; opt-outs here reach GHL (not
         # with GHL turned off: each would queue a task bound to fail).

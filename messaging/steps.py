@@ -28,6 +28,7 @@ from messaging.models import Purpose, SmsMessage, SmsStatus
 from messaging.phones import InvalidPhoneNumber
 from messaging.services.send import PACED, InvalidMessage, send_sms
 from workflows.steps.base import (
+    Param,
     PermanentStepError,
     StepOutcome,
     StepRun,
@@ -44,6 +45,14 @@ class SendSmsStep(StepType):
     type = "send_sms"
     label = "Send a text"
     side_effects = True
+    params = (
+        Param("body", "sms", "text", required=True,
+              help="placeholders: {{ customer.first_name }}, {{ entity.total }}"),
+        Param("purpose", "choice", "kind", required=True, choices=tuple(Purpose.values),
+              default=Purpose.MARKETING.value,
+              help="marketing texts wait for the recipient's daytime and count toward the "
+                   "weekly cap"),
+    )
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "body", "purpose")

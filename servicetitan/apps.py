@@ -7,7 +7,9 @@ class ServiceTitanConfig(AppConfig):
 
     def ready(self) -> None:
         from servicetitan import (
+            changes,
             health,  # noqa: F401  (registers the readiness check)
+            resources,
             selectors,
         )
         from workflows import entities
@@ -15,4 +17,5 @@ class ServiceTitanConfig(AppConfig):
 
         # What workflows can be about: the mirrored records, and how to find their customer.
         entities.register(selectors.ENTITY_MODELS, selectors.customer_id_for)
+        entities.register_events(changes.announced([r.shape for r in resources.RESOURCES]))
         fields.register_date_columns(selectors.DATE_COLUMNS)

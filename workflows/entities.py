@@ -7,7 +7,9 @@ records, for dotted fields in rules and templates.
     customer_id_for("appointment", 77)   the customer an entity belongs to
 
 The entity types and their models are registered by the app that owns them (``register``;
-ServiceTitan's come from ``servicetitan.selectors``). Records are read, never written.
+ServiceTitan's come from ``servicetitan.selectors``), and so are the event types they announce
+(``register_events``: what a trigger or a cancel rule can be picked from in the editor).
+Records are read, never written.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ CustomerOf = Callable[[str, Any], "int | None"]
 # the way step types are registered: workflows itself imports no app's models.
 ENTITY_MODELS: dict[str, type[models.Model]] = {}
 _customer_of: list[CustomerOf] = []
+# Event type → (the entity type it is about, what it means), in the order registered.
+EVENT_TYPES: dict[str, tuple[str, str]] = {}
 _NOT_SNAPSHOT = {"raw", "synced_at"}
 
 
@@ -39,6 +43,13 @@ def register(entity_models: Mapping[str, type[models.Model]],
         ENTITY_MODELS.setdefault(entity_type, model)
     if customer_of is not None and customer_of not in _customer_of:
         _customer_of.append(customer_of)
+
+
+def register_events(event_types: Mapping[str, tuple[str, str]]) -> None:
+    """Announce the event types an app writes (``{"job.completed": ("job", "a job was
+    completed")}``); registering a type twice keeps the first."""
+    for event_type, about in event_types.items():
+        EVENT_TYPES.setdefault(event_type, about)
 
 
 def int_id(value: Any) -> int | None:

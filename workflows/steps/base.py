@@ -77,9 +77,34 @@ class StepOutcome:
     timeout_goto: str | None = None    # where to go on timeout (None: same as on arrival)
 
 
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a step type, as the definition editor shows it. ``kind`` picks the
+    control: ``text``, ``template`` (multi-line text with placeholders), ``sms`` (a template
+    shown with a live preview and its segment count), ``duration`` (2d, 90m), ``time`` (09:30),
+    ``choice`` (one of ``choices``), ``number``, ``step`` (another step's id), ``rule`` (rule
+    rows), ``event`` (an event type), ``groups`` (Django group names), ``strings`` (a list of
+    texts), ``map`` (names to texts) or ``json`` (any JSON value)."""
+
+    name: str
+    kind: str = "text"
+    label: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    default: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "label": self.label or self.name,
+                "required": self.required, "choices": list(self.choices), "help": self.help,
+                "default": self.default}
+
+
 class StepType:
     type: ClassVar[str]
     label: ClassVar[str] = ""
+    # What the definition editor shows for this type (validate stays the judge).
+    params: ClassVar[tuple[Param, ...]] = ()
     side_effects: ClassVar[bool] = False   # True: passes the idempotency key on
     max_attempts: ClassVar[int] = 5        # a step definition may lower or raise it
     # Parameters that name another step ("then", "else", …): the definition validator checks
