@@ -12,12 +12,17 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.admin_site import OperatePermission
+from config.badges import badge
+from config.csv_export import CsvExport
 from messaging.models import CommunicationPreference, Direction, SmsMessage
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(OperatePermission, admin.ModelAdmin):
-    list_display = ("created_at", "arrow", "conversation_link", "status", "excerpt",
+class SmsMessageAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
+    csv_fields = ("id", "created_at", "direction", "phone", "customer_id", "purpose", "status",
+                  "segments", "error_code", "error_message", "body", "sent_at", "delivered_at",
+                  "workflow_instance_id", "workflow_step_id")
+    list_display = ("created_at", "arrow", "conversation_link", "status_badge", "excerpt",
                     "customer_id", "error_code")
     list_filter = ("status", "direction", "purpose", "intent")
     search_fields = ("phone", "sid", "idempotency_key", "body")
@@ -42,6 +47,10 @@ class SmsMessageAdmin(OperatePermission, admin.ModelAdmin):
     def conversation_link(self, obj: SmsMessage) -> str:
         url = reverse("admin:messaging_smsmessage_conversation", args=[obj.phone])
         return format_html('<a href="{}">{}</a>', url, obj.phone)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: SmsMessage):
+        return badge(obj.status)
 
     @admin.display(description="text")
     def excerpt(self, obj: SmsMessage) -> str:

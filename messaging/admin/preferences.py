@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from config.admin_site import OperatePermission
+from config.csv_export import CsvExport
 from messaging.admin.forms import ImportForm, OptOutNumberForm, ReasonForm
 from messaging.models import CommunicationPreference, OptOutReview, PreferenceChange
 from messaging.services import preferences
@@ -71,7 +72,9 @@ staff_opt_out = partial(preferences.opt_out, source="staff")
 staff_opt_in = partial(preferences.opt_in, source="staff")
 
 
-class PreferenceAdminBase(OperatePermission, admin.ModelAdmin):
+class PreferenceAdminBase(CsvExport, OperatePermission, admin.ModelAdmin):
+    csv_fields = ("phone", "customer_id", "sms_opted_out", "opt_out_source", "opted_out_at",
+                  "opted_in_at", "needs_review")
     list_display = ("phone", "customer_id", "sms_opted_out", "opt_out_source", "opted_out_at",
                     "opted_in_at", "needs_review", "conversation")
     list_filter = ("sms_opted_out", "opt_out_source", "needs_review")

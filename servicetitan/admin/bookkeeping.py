@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils.html import format_html
 
+from config.badges import badge
+from config.csv_export import CsvExport
 from config.ratelimits import over_limit, too_many_requests
 from servicetitan import operations
 from servicetitan.admin.chart import COLOURS, runs_chart
@@ -17,10 +19,6 @@ from servicetitan.models import SyncLog, SyncState
 CHART_RUNS = 40
 
 
-def badge(status: str):
-    if not status:
-        return "-"
-    return format_html('<b style="color: {}">{}</b>', COLOURS.get(status, "#777"), status)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -35,7 +33,10 @@ class ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(SyncLog)
-class SyncLogAdmin(ReadOnly):
+class SyncLogAdmin(CsvExport, ReadOnly):
+    csv_fields = ("id", "run_id", "resource", "full", "status", "started_at", "finished_at",
+                  "pages", "fetched", "created", "updated", "unchanged", "rejected",
+                  "warnings", "requests", "retries", "duration", "error")
     list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
                     "records", "outcome", "rejected_count", "warnings_count", "calls", "rate",
                     "full")

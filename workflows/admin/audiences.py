@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from config.badges import badge
+from config.csv_export import CsvExport
 from config.dashboard import BLUE, DAYS, GREY, ORANGE, bar_chart
 from workflows.audiences.backtest import MAX_DAYS, backtest_audience
 from workflows.audiences.evaluation import audience_of
@@ -95,9 +97,12 @@ def _definition(model_admin, request, pk: int) -> WorkflowDefinition:
 
 
 @admin.register(AudienceRun)
-class AudienceRunAdmin(admin.ModelAdmin):
-    list_display = ("definition", "day", "status", "matched", "excluded", "already", "entered",
-                    "capped", "ended", "duration_ms", "started_at")
+class AudienceRunAdmin(CsvExport, admin.ModelAdmin):
+    csv_fields = ("id", "definition__name", "day", "status", "evaluated", "matched",
+                  "excluded", "already", "entered", "capped", "ended", "error", "started_at",
+                  "duration_ms")
+    list_display = ("definition", "day", "status_badge", "matched", "excluded", "already",
+                    "entered", "capped", "ended", "duration_ms", "started_at")
     list_filter = ("status", "definition")
     list_select_related = ("definition",)
     date_hierarchy = "started_at"
@@ -105,6 +110,10 @@ class AudienceRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        return badge(obj.status)
 
     def has_change_permission(self, request, obj=None):
         return False   # the log is a record of what happened

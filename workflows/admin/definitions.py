@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from config.csv_export import CsvExport
 from workflows.admin.audiences import audience_backtest_view, audience_context, audience_view
 from workflows.admin.editor import editor_schema, text_preview
 from workflows.admin.forms import JSON_FIELDS, DefinitionForm
@@ -40,7 +41,9 @@ PREVIEW_MAX_BODY = 2000
 
 
 @admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(admin.ModelAdmin):
+class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
+    csv_fields = ("id", "name", "active", "trigger_kind", "trigger_event", "version",
+                  "updated_by", "updated_at", "description")
     form = DefinitionForm
     list_display = ("name", "trigger", "active", "version", "live_count", "failed_count",
                     "updated_at")

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from config.admin_site import OperatePermission
+from config.csv_export import CsvExport
 from workflows.explain import explain_entity, explain_event
 from workflows.models import WorkflowEvent, WorkflowEventMatch
 
@@ -52,7 +53,9 @@ class ExplainForm(forms.Form):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(OperatePermission, admin.ModelAdmin):
+class WorkflowEventAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
+    csv_fields = ("id", "created_at", "event_type", "entity_type", "entity_id", "source",
+                  "processed_at", "payload")
     list_display = ("id", "event_type", "entity", "source", "created_at", "processed_at",
                     "matched")
     list_filter = (ProcessedFilter, "source", "event_type")

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from config.admin_site import OperatePermission
+from config.badges import badge
+from config.csv_export import CsvExport
 from workflows.models import InstanceStatus, WorkflowInstance, WorkflowStepRun
 from workflows.services import InstanceActionError, cancel_instance, retry_instance, skip_step
 
@@ -21,12 +23,11 @@ STATUS_COLOURS = {"pending": "#666", "running": "#0b61a4", "waiting": "#8a6d00",
                   "completed": "#2e7d32", "failed": "#c62828", "cancelled": "#888"}
 
 
-def status_badge(status: str):
-    return format_html('<b style="color:{}">{}</b>', STATUS_COLOURS.get(status, "#000"), status)
-
-
 @admin.register(WorkflowInstance)
-class WorkflowInstanceAdmin(OperatePermission, admin.ModelAdmin):
+class WorkflowInstanceAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
+    csv_fields = ("id", "definition__name", "version__number", "entity_type", "entity_id",
+                  "customer_id", "status", "status_detail", "current_step", "next_run_at",
+                  "attempts", "last_error", "created_at", "finished_at")
     operate_permission = "workflows.change_workflowinstance"
     list_display = ("id", "definition", "entity", "status_display", "current_step",
                     "next_run_at", "attempts", "updated_at")
@@ -55,7 +56,7 @@ class WorkflowInstanceAdmin(OperatePermission, admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
-        return status_badge(obj.status)
+        return badge(obj.status)
 
     @admin.display(description="entity")
     def entity(self, obj):
