@@ -24,6 +24,8 @@ def _apply_again(delivery: WebhookDelivery) -> str:
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(CsvExport, ReadOnlyAdmin):
+    empty_hint = ("No GHL webhook has arrived. Point GHL's webhooks at "
+                  "PUBLIC_BASE_URL/webhooks/ghl/.")
     csv_fields = ("id", "received_at", "event_type", "record_id", "webhook_id", "verdict",
                   "signature", "status", "attempts", "next_attempt_at", "error")
     operate_permission = "ghl.change_webhookdelivery"
@@ -48,6 +50,8 @@ class WebhookRefusalsAdmin(ReadOnlyAdmin):
 
 @admin.register(SyncLog)
 class SyncLogAdmin(CsvExport, ReadOnlyAdmin):
+    empty_hint = ("No GHL sync has run yet. The schedule runs it; to run one now: manage.py "
+                  "ghl_sync.")
     csv_fields = ("id", "run_id", "resource", "full", "status", "started_at", "finished_at",
                   "pages", "fetched", "written", "error")
     list_display = ("started_at", "resource", "status_badge", "full", "pages", "fetched",

@@ -14,11 +14,14 @@ from django.utils.html import format_html
 from config.admin_site import OperatePermission
 from config.badges import badge
 from config.csv_export import CsvExport
+from config.formatting import pretty
 from messaging.models import CommunicationPreference, Direction, SmsMessage
 
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
+    empty_hint = ("No texts yet. Workflows send them (a “Send a text” step); replies arrive "
+                  "when Twilio's webhook points at PUBLIC_BASE_URL/webhooks/twilio/sms/.")
     csv_fields = ("id", "created_at", "direction", "phone", "customer_id", "purpose", "status",
                   "segments", "error_code", "error_message", "body", "sent_at", "delivered_at",
                   "workflow_instance_id", "workflow_step_id")
@@ -28,7 +31,8 @@ class SmsMessageAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
     search_fields = ("phone", "sid", "idempotency_key", "body")
     date_hierarchy = "created_at"
     list_per_page = 50
-    readonly_fields = [f.name for f in SmsMessage._meta.fields]
+    readonly_fields = [f.name if f.name != "raw" else "raw_display"
+                       for f in SmsMessage._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # texts are sent by workflows and services, never typed in here
@@ -51,6 +55,10 @@ class SmsMessageAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: SmsMessage):
         return badge(obj.status)
+
+    @admin.display(description="raw (as Twilio sent it)")
+    def raw_display(self, obj: SmsMessage):
+        return pretty(obj.raw)
 
     @admin.display(description="text")
     def excerpt(self, obj: SmsMessage) -> str:

@@ -99,6 +99,8 @@ class PreferenceAdminBase(CsvExport, OperatePermission, admin.ModelAdmin):
 
 @admin.register(CommunicationPreference)
 class CommunicationPreferenceAdmin(PreferenceAdminBase):
+    empty_hint = ("No numbers have opted out. STOP replies land here by themselves; to add "
+                  "one, use “Opt a number out” or “Import opt-out list”.")
     operate_permission = "messaging.change_communicationpreference"
     actions = [
         with_reason("opt_out_selected", "Opt out selected numbers", staff_opt_out,
@@ -158,6 +160,8 @@ class CommunicationPreferenceAdmin(PreferenceAdminBase):
 
 @admin.register(OptOutReview)
 class OptOutReviewAdmin(PreferenceAdminBase):
+    empty_hint = ("Nothing to review. Replies that may mean “stop texting me” without a "
+                  "keyword wait here for a decision.")
     """The review queue: free-text replies taken as opt-outs, oldest first."""
 
     operate_permission = "messaging.change_optoutreview"

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils.html import format_html
 
 from config.badges import badge
 from config.csv_export import CsvExport
+from config.formatting import pretty
 from config.ratelimits import over_limit, too_many_requests
 from servicetitan import operations
 from servicetitan.admin.chart import COLOURS, runs_chart
@@ -34,6 +33,8 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(SyncLog)
 class SyncLogAdmin(CsvExport, ReadOnly):
+    empty_hint = ("No sync has run yet. Start one: Sync cursors → select the resources → "
+                  "“Sync now” (or manage.py st_sync).")
     csv_fields = ("id", "run_id", "resource", "full", "status", "started_at", "finished_at",
                   "pages", "fetched", "created", "updated", "unchanged", "rejected",
                   "warnings", "requests", "retries", "duration", "error")
@@ -95,8 +96,7 @@ class SyncLogAdmin(CsvExport, ReadOnly):
 
 
 def _pretty(data: list) -> str:
-    return format_html("<pre style='white-space: pre-wrap'>{}</pre>",
-                       json.dumps(data, indent=2, ensure_ascii=False))
+    return pretty(data)
 
 
 @admin.register(SyncState)

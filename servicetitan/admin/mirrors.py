@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from config.formatting import pretty
 from servicetitan import models as m
 
 
@@ -114,6 +115,8 @@ def link_to(column: str, target: type[models.Model]) -> Callable:
 
 
 class MirrorAdmin(admin.ModelAdmin):
+    empty_hint = ("Nothing mirrored yet. Run a ServiceTitan sync: Sync cursors → select → "
+                  "“Sync now”.")
     """Read-only: the sync is the only writer of the mirror."""
 
     show_full_result_count = False   # no COUNT(*) over a big table on every page
@@ -142,8 +145,10 @@ class MirrorAdmin(admin.ModelAdmin):
 
     @admin.display(description="raw record (as ServiceTitan sent it)")
     def raw_json(self, obj: models.Model):
-        return format_html("<pre style='white-space: pre-wrap'>{}</pre>",
-                           json.dumps(obj.raw, indent=2, ensure_ascii=False, sort_keys=True))
+        exact = json.dumps(obj.raw, indent=2, ensure_ascii=False, sort_keys=True)
+        return format_html("{}<details><summary>exactly as sent (JSON)</summary>"
+                           "<pre style='white-space: pre-wrap'>{}</pre></details>",
+                           pretty(obj.raw), exact)
 
 
 def _admin_for(model: type[models.Model], mirror: Mirror) -> type[MirrorAdmin]:

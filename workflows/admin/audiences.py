@@ -98,6 +98,8 @@ def _definition(model_admin, request, pk: int) -> WorkflowDefinition:
 
 @admin.register(AudienceRun)
 class AudienceRunAdmin(CsvExport, admin.ModelAdmin):
+    empty_hint = ("No audience has been evaluated yet. Switch on a campaign (a definition "
+                  "started by an audience): it is evaluated daily at its time.")
     csv_fields = ("id", "definition__name", "day", "status", "evaluated", "matched",
                   "excluded", "already", "entered", "capped", "ended", "error", "started_at",
                   "duration_ms")

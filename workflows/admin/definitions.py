@@ -42,6 +42,9 @@ PREVIEW_MAX_BODY = 2000
 
 @admin.register(WorkflowDefinition)
 class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
+    empty_hint = ("No follow-ups yet. Build one with “Add workflow definition” (a form: pick "
+                  "what starts it, add steps), or bring n8n workflows over with “Import from "
+                  "n8n”.")
     csv_fields = ("id", "name", "active", "trigger_kind", "trigger_event", "version",
                   "updated_by", "updated_at", "description")
     form = DefinitionForm

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from config.admin_site import OperatePermission
 from config.csv_export import CsvExport
+from config.formatting import pretty
 from workflows.explain import explain_entity, explain_event
 from workflows.models import WorkflowEvent, WorkflowEventMatch
 
@@ -54,13 +55,15 @@ class ExplainForm(forms.Form):
 
 @admin.register(WorkflowEvent)
 class WorkflowEventAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
+    empty_hint = ("No events yet. They come from the ServiceTitan sync (ServiceTitan → Sync "
+                  "cursors → “Sync now”), incoming texts and GHL webhooks.")
     csv_fields = ("id", "created_at", "event_type", "entity_type", "entity_id", "source",
                   "processed_at", "payload")
     list_display = ("id", "event_type", "entity", "source", "created_at", "processed_at",
                     "matched")
     list_filter = (ProcessedFilter, "source", "event_type")
     search_fields = ("entity_id", "event_type", "entity_type")
-    readonly_fields = ("event_type", "entity_type", "entity_id", "source", "payload",
+    readonly_fields = ("event_type", "entity_type", "entity_id", "source", "payload_display",
                        "created_at", "processed_at")
     inlines = (MatchInline,)
     change_form_template = "admin/workflows/workflowevent/change_form.html"
@@ -72,6 +75,10 @@ class WorkflowEventAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="payload")
+    def payload_display(self, obj):
+        return pretty(obj.payload)
 
     def has_change_permission(self, request, obj=None):
         return False   # events are facts: staff read them
