@@ -33,6 +33,7 @@ class SmsMessageAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
     list_per_page = 50
     readonly_fields = [f.name if f.name != "raw" else "raw_display"
                        for f in SmsMessage._meta.fields]
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # texts are sent by workflows and services, never typed in here

@@ -21,3 +21,23 @@ def test_values_are_escaped():
 
 def test_a_long_list_says_how_many_were_left_out():
     assert f"and {MAX_ITEMS + 5 - MAX_ITEMS} more" in pretty({"ids": list(range(MAX_ITEMS + 5))})
+
+
+def test_an_event_page_shows_its_payload_as_a_table_not_as_json(admin_client, db):
+    from tests.workflows.factories import EstimateFactory, emit
+
+    event = emit(EstimateFactory(), "estimate.created")
+    page = admin_client.get(f"/admin/workflows/workflowevent/{event.pk}/change/")
+    html = page.content.decode()
+    assert "<th>status</th><td>Open</td>" in html
+    assert "&quot;status&quot;" not in html
+
+
+def test_a_text_page_shows_twilios_data_as_a_table(admin_client, db):
+    from messaging.models import SmsMessage
+
+    text = SmsMessage.objects.create(direction="inbound", phone="+14075550142", body="Hi",
+                                     status="received", raw={"SmsStatus": "received"})
+    html = admin_client.get(f"/admin/messaging/smsmessage/{text.pk}/change/").content.decode()
+    assert "<th>SmsStatus</th><td>received</td>" in html
+    assert "&quot;SmsStatus&quot;" not in html

@@ -65,6 +65,7 @@ class WorkflowEventAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
     search_fields = ("entity_id", "event_type", "entity_type")
     readonly_fields = ("event_type", "entity_type", "entity_id", "source", "payload_display",
                        "created_at", "processed_at")
+    fields = readonly_fields
     inlines = (MatchInline,)
     change_form_template = "admin/workflows/workflowevent/change_form.html"
 
