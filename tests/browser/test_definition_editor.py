@@ -3,6 +3,7 @@ of a bad step show beside the control that caused them; a Viewer sees the form r
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from workflows.models import WorkflowDefinition
 from workflows.services import definition_save
 
 pytestmark = pytest.mark.browser
+PREBUILT = importlib.import_module("workflows.migrations.0008_prebuilt_campaigns")
 
 BODY = "Hi {{ customer.first_name }}, your estimate for ${{ entity.total }} is ready."
 
@@ -109,3 +111,66 @@ def test_a_viewer_sees_the_definition_as_a_form_without_change_buttons(page: Pag
     page.goto("/admin/workflows/workflowdefinition/")
     expect(page.get_by_role("link", name="Add workflow definition")).to_have_count(0)
     expect(page.get_by_role("button", name="Import from n8n")).to_have_count(0)
+
+
+RICH = {
+    "name": "Every step type", "trigger_event": "estimate.status_changed",
+    "trigger_conditions": {"any": [{"field": "new_status", "op": "in", "value": ["Open"]},
+                                   {"field": "customer.do_not_mail", "op": "==",
+                                    "value": False}]},
+    "steps": [
+        {"id": "hello", "type": "send_sms", "purpose": "transactional", "body": "Hi"},
+        {"id": "reply", "type": "wait_for_event", "event": "sms.received",
+         "correlation": {"phone": "{{ steps.hello.phone }}"}, "timeout": "3d",
+         "timeout_goto": "tell"},
+        {"id": "yes", "type": "condition",
+         "rule": {"field": "steps.reply.event.body", "op": "contains", "value": "YES"},
+         "then": "hook", "else": "tell"},
+        {"id": "hook", "type": "http_request", "method": "PUT",
+         "url": "https://hooks.example.com/{{ entity.id }}", "headers": {"X-Source": "pc"},
+         "body": {"total": "{{ entity.total }}", "n": 2}, "timeout": 5},
+        {"id": "tell", "type": "notify_staff", "groups": ["Manager"], "subject": "Estimate",
+         "body": "{{ entity.id }}", "max_attempts": 3},
+        {"id": "note", "type": "set", "values": {"seen": "yes"}},
+        {"id": "later", "type": "wait", "until": "next_business_day", "at": "10:00"},
+        {"id": "done", "type": "end"},
+    ],
+    "cancel_on": [{"event": "estimate.status_changed", "scope": "customer",
+                   "conditions": {"not": {"field": "status", "op": "==", "value": "Open"}}}],
+}
+
+
+@pytest.mark.parametrize("definition", [RICH], ids=["every step type"])
+def test_saving_a_definition_unchanged_in_the_form_changes_nothing(page: Page, log_in,
+                                                                   definition):
+    saved = definition_save(data=definition, actor="test")
+    before = saved.content()
+    log_in("Manager")
+    page.goto(f"/admin/workflows/workflowdefinition/{saved.pk}/change/")
+    expect(page.locator("#definition-editor .de-step")).to_have_count(len(definition["steps"]))
+    # The cancel rule's "not" is more than rows can show: it stays editable as JSON in place.
+    expect(page.locator(".de-cancel .de-json")).to_be_visible()
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    saved.refresh_from_db()
+    assert saved.content() == before
+    assert saved.version == 1
+
+
+def test_every_prebuilt_campaign_opens_in_the_form_and_saves_unchanged(page: Page, log_in):
+    for data in PREBUILT.definitions():   # an earlier transactional test may have flushed them
+        if not WorkflowDefinition.objects.filter(name=data["name"]).exists():
+            definition_save(data=data, actor="test")
+    campaigns = list(WorkflowDefinition.objects.filter(trigger_kind="audience"))
+    assert len(campaigns) == len(PREBUILT.definitions())
+    log_in("Manager")
+    for campaign in campaigns:
+        before = campaign.content()
+        page.goto(f"/admin/workflows/workflowdefinition/{campaign.pk}/change/")
+        expect(page.locator("#de-trigger")).to_have_value(
+            f"audience:{campaign.audience['entity']}")
+        page.get_by_role("button", name="Save and continue editing").click()
+        expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+        campaign.refresh_from_db()
+        assert campaign.content() == before, campaign.name

@@ -26,6 +26,9 @@
     if (!editable && tag === "button") return document.createTextNode("");  // read-only
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "value" && value !== undefined && value !== null) {
+        node.setAttribute("value", String(value)); continue;   // true/false are values here
+      }
       if (value === undefined || value === null || value === false) continue;
       if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
       else if (key === "text") node.textContent = value;
