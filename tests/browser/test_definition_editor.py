@@ -174,3 +174,19 @@ def test_every_prebuilt_campaign_opens_in_the_form_and_saves_unchanged(page: Pag
         expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
         campaign.refresh_from_db()
         assert campaign.content() == before, campaign.name
+
+
+def test_renaming_a_step_takes_the_jumps_to_it_along(page: Page, log_in):
+    saved = definition_save(data={**RICH, "name": "Rename"}, actor="test")
+    log_in("Manager")
+    page.goto(f"/admin/workflows/workflowdefinition/{saved.pk}/change/")
+    page.locator("input[data-path='steps[4].id']").fill("tell_staff")
+    page.locator("input[data-path='steps[4].id']").dispatch_event("change")
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    saved.refresh_from_db()
+    steps = {step["id"]: step for step in saved.steps}
+    assert steps["yes"]["else"] == "tell_staff"
+    assert steps["reply"]["timeout_goto"] == "tell_staff"
+    assert "tell" not in steps and saved.version == 2

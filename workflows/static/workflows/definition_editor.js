@@ -312,7 +312,7 @@
         el("button", { type: "button", class: "de-small", title: "move up", disabled: index === 0, onclick: () => { move(index, -1); } }, "↑"),
         el("button", { type: "button", class: "de-small", title: "move down", disabled: index === state.steps.length - 1, onclick: () => { move(index, 1); } }, "↓"),
         el("button", { type: "button", class: "de-small", title: "remove this step", onclick: () => { state.steps.splice(index, 1); rebuild(); } }, "remove"));
-      const body = [row("Step id", el("input", { type: "text", value: step.id || "", size: 20, "data-path": `steps[${index}].id`, onchange: (e) => { step.id = e.target.value.trim(); rebuild(); } }), "other steps jump here by this name", `steps[${index}].id`)];
+      const body = [row("Step id", el("input", { type: "text", value: step.id || "", size: 20, "data-path": `steps[${index}].id`, onchange: (e) => { rename(step, e.target.value.trim()); rebuild(); } }), "other steps jump here by this name", `steps[${index}].id`)];
       if (type && type.declared) {
         for (const p of type.params) body.push(row(p.label + (p.required ? " *" : ""), param(step, p, path), p.help, `${path}.${p.name}`));
       } else {
@@ -335,6 +335,15 @@
         state.steps.push(step); rebuild();
       } }, "Add"));
     return section("Steps, in order", "steps", cards.length ? cards : [el("p", { class: "help" }, "No steps yet: add the first one below.")], editable ? add : null);
+  }
+  function rename(step, id) {
+    // Jumps to the step (then, else, timeout_goto, …) follow it to its new id.
+    for (const other of state.steps) {
+      for (const p of (stepTypes[other.type] || { params: [] }).params) {
+        if (p.kind === "step" && other[p.name] === step.id && step.id) other[p.name] = id;
+      }
+    }
+    step.id = id;
   }
   function move(index, by) {
     const [step] = state.steps.splice(index, 1);
