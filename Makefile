@@ -35,6 +35,7 @@ test: install ensure-postgres
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

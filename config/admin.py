@@ -20,6 +20,7 @@ from django.template.defaultfilters import truncatechars
 from django_q.conf import Conf
 from django_q.models import Failure, OrmQ, Schedule, Success
 
+from config.admin_base import ReadOnlyAdminMixin
 from config.logs import mask
 from config.taskqueue import TaskRefused, call_text, declared_tasks, parse_call, resubmit
 
@@ -92,8 +93,10 @@ class ScheduleAdmin(admin.ModelAdmin):
         return obj.func in declared_tasks()
 
 
-class FinishedTaskAdmin(admin.ModelAdmin):
+class FinishedTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only; the one action queues the task's function again with its arguments."""
+
+    allow = frozenset({"delete"})
 
     list_display = ("name", "func", "group", "started", "stopped")
     list_filter = ("group",)
@@ -102,12 +105,6 @@ class FinishedTaskAdmin(admin.ModelAdmin):
               "attempt_count", "outcome")
     readonly_fields = fields
     actions = ("queue_again",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_resubmit_permission(self, request) -> bool:
         return request.user.has_perm("config.resubmit_task")
@@ -148,8 +145,10 @@ class FailureAdmin(FinishedTaskAdmin):
         return mask(truncatechars(str(obj.result), 100))
 
 
-class QueueAdmin(admin.ModelAdmin):
+class QueueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What the ORM broker holds right now; read-only."""
+
+    allow = frozenset({"delete"})
 
     list_display = ("id", "name", "func", "lock", "key")
     list_filter = ("key",)
@@ -158,12 +157,6 @@ class QueueAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).using(Conf.ORM)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="arguments")
     def arguments(self, obj):

@@ -1,22 +1,25 @@
 """The back office's front page: how everything stands, at a glance.
 
-Read-only selectors over the apps' tables (a handful of aggregate queries), shown on the
-admin index above the app list. Each panel appears only to staff who may view its data.
+The readiness checks, then the apps' panels: each app may declare ``PANELS`` in its own
+``<app>/dashboard.py`` (read-only aggregate queries over its tables), found through
+``config.discovery`` so that this module imports no app's models. Each panel appears only to
+staff who hold its view permission. Here: the shared parts (tiles, charts, days, colours).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Aggregate, Count, Max, Q, Sum
+from django.db.models import Aggregate, Count, Q
 from django.db.models.functions import TruncDate
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from config.discovery import app_modules
 from config.health import run_checks
 
 DAYS = 14
@@ -31,130 +34,33 @@ class Tile:
     colour: str = ""
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A panel on the front page: ``build(user)`` returns what the template shows (``tiles``,
+    and optionally ``chart``, ``never``, ``failures``); ``order`` places it (lowest first)."""
+
+    title: str
+    permission: str  # the view permission a user needs to see the panel
+    build: Callable[[Any], dict]  # (user) -> the panel's context
+    order: int = 100
+
+
 def health() -> list[dict]:
     return [{"name": r.name.replace("_", " "), "ok": r.ok, "detail": r.detail,
              "colour": GREEN if r.ok else GREY if r.skipped else RED} for r in run_checks()]
 
 
-def servicetitan_panel() -> dict:
-    from servicetitan.models import SyncLog, SyncState
-
-    now = timezone.now()
-    states = list(SyncState.objects.order_by("resource"))
-    since = now - timedelta(days=1)
-    runs = SyncLog.objects.filter(started_at__gte=since).aggregate(
-        runs=Count("pk"), failed=Count("pk", filter=Q(status__in=["failed", "partial"])),
-    )
-    oldest = min((s.last_success_at for s in states if s.last_success_at), default=None)
-    never = [s.resource for s in states if s.last_success_at is None]
-    written = _per_day(SyncLog.objects, "started_at", {"created": Sum("created"),
-                                                       "updated": Sum("updated")})
-    return {
-        "tiles": [
-            Tile("resources", len(states), reverse("admin:servicetitan_syncstate_changelist")),
-            Tile("oldest success", _ago(now, oldest) if oldest else "never",
-                 colour=RED if never else ""),
-            Tile("runs today", runs["runs"], reverse("admin:servicetitan_synclog_changelist")),
-            Tile("failed or partial today", runs["failed"],
-                 reverse("admin:servicetitan_synclog_changelist") + "?status__in=failed,partial",
-                 RED if runs["failed"] else ""),
-        ],
-        "never": never,
-        "chart": bar_chart(written, {"created": GREEN, "updated": BLUE},
-                           "records written per day"),
-    }
-
-
-def workflow_panel() -> dict:
-    from workflows.models import WorkflowInstance, WorkflowStepRun
-
-    counts = dict(WorkflowInstance.objects.values_list("status").annotate(n=Count("pk")))
-    url = reverse("admin:workflows_workflowinstance_changelist")
-    colours = {"failed": RED, "waiting": BLUE, "running": BLUE}
-    tiles = [Tile(status, counts.get(status, 0), f"{url}?status__exact={status}",
-                  colours.get(status, "") if counts.get(status) else "")
-             for status in ("pending", "running", "waiting", "completed", "failed", "cancelled")]
-    since = timezone.now() - timedelta(days=1)
-    failures = (WorkflowStepRun.objects.filter(status__in=["failed", "lost"],
-                                               started_at__gte=since)
-                .select_related("instance__definition").order_by("-id")[:5])
-    started = _per_day(WorkflowInstance.objects, "created_at", {"started": Q()})
-    return {"tiles": tiles, "failures": failures,
-            "chart": bar_chart(started, {"started": BLUE}, "workflow instances started per day")}
-
-
-def messaging_panel() -> dict:
-    from messaging.models import CommunicationPreference, Direction, SmsMessage
-
-    per_day = _per_day(SmsMessage.objects, "created_at", {
-        "sent": Q(direction=Direction.OUTBOUND) & ~Q(status__in=["failed", "undelivered",
-                                                                  "blocked"]),
-        "failed": Q(direction=Direction.OUTBOUND, status__in=["failed", "undelivered"]),
-        "received": Q(direction=Direction.INBOUND),
-    })
-    week = timezone.now() - timedelta(days=7)
-    review = CommunicationPreference.objects.filter(needs_review=True).count()
-    return {
-        "tiles": [
-            Tile("texts today", sum(per_day[-1][1].values()) if per_day else 0,
-                 reverse("admin:messaging_smsmessage_changelist")),
-            Tile("opted out", CommunicationPreference.objects.filter(sms_opted_out=True).count(),
-                 reverse("admin:messaging_communicationpreference_changelist")
-                 + "?sms_opted_out__exact=1"),
-            Tile("opt-outs this week", CommunicationPreference.objects.filter(
-                opted_out_at__gte=week, sms_opted_out=True).count()),
-            Tile("to review", review, reverse("admin:messaging_optoutreview_changelist"),
-                 ORANGE if review else ""),
-        ],
-        "chart": bar_chart(per_day, {"sent": GREEN, "failed": RED, "received": BLUE},
-                           "texts per day"),
-    }
-
-
-def ghl_panel() -> dict:
-    from ghl.models import (
-        Employee,
-        EstimateOpportunity,
-        GHLContact,
-        GHLOpportunity,
-        SyncState,
-        WebhookDelivery,
-    )
-
-    links = dict(EstimateOpportunity.objects.values_list("state").annotate(n=Count("pk")))
-    unmatched = Employee.objects.filter(ghl_user__isnull=True, active=True).count()
-    last = SyncState.objects.aggregate(last=Max("last_success_at"))["last"]
-    gave_up = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.GAVE_UP).count()
-    return {"tiles": [
-        Tile("contacts", GHLContact.objects.count(), reverse("admin:ghl_ghlcontact_changelist")),
-        Tile("opportunities", GHLOpportunity.objects.count(),
-             reverse("admin:ghl_ghlopportunity_changelist")),
-        Tile("estimates pushed", sum(links.values()),
-             reverse("admin:ghl_estimateopportunity_changelist")),
-        Tile("unmatched staff", unmatched, reverse("admin:ghl_employee_changelist"),
-             ORANGE if unmatched else ""),
-        Tile("last sync", _ago(timezone.now(), last) if last else "never"),
-        Tile("webhooks given up", gave_up,
-             reverse("admin:ghl_webhookdelivery_changelist") + "?status__exact=gave_up",
-             RED if gave_up else ""),
-    ]}
-
-
-PANELS = (  # (title, the view permission it needs, builder)
-    ("ServiceTitan mirror", "servicetitan.view_syncstate", servicetitan_panel),
-    ("Workflows", "workflows.view_workflowinstance", workflow_panel),
-    ("Texting", "messaging.view_smsmessage", messaging_panel),
-    ("GoHighLevel", "ghl.view_estimateopportunity", ghl_panel),
-)
-
-
 def dashboard(user) -> dict:
+    """The readiness checks, and every app's ``PANELS`` (``<app>/dashboard.py``) in ``order``
+    that ``user`` may view, each built for them."""
+    panels = sorted((panel for module in app_modules("dashboard")
+                     for panel in getattr(module, "PANELS", ())), key=lambda panel: panel.order)
     return {"health": health(),
-            "panels": [{"title": title, **build()} for title, perm, build in PANELS
-                       if user.has_perm(perm)]}
+            "panels": [{"title": panel.title, **panel.build(user)} for panel in panels
+                       if user.has_perm(panel.permission)]}
 
 
-def _per_day(queryset, field: str, series: dict[str, Q | Aggregate]
+def per_day(queryset, field: str, series: dict[str, Q | Aggregate]
              ) -> list[tuple[date, dict[str, int]]]:
     """Values per day over the last ``DAYS`` days, per series: a filter (rows counted) or an
     aggregate."""
@@ -192,7 +98,7 @@ def bar_chart(days: Sequence[tuple[date, dict[str, int]]], colours: dict[str, st
                        DAYS, most, legend)
 
 
-def _ago(now, then) -> str:
+def ago(now, then) -> str:
     seconds = int((now - then).total_seconds())
     for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
         if seconds >= size:

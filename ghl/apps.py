@@ -12,6 +12,8 @@ class GHLConfig(AppConfig):
         from ghl.services import apply, dnd
         from messaging.hooks import on_preference_change
         from workflows import entities
+
+        # The workflow events the GHL webhooks write (what the definition editor offers).
         entities.register_events({
             "ghl.opportunity.updated": ("ghl_opportunity", "a GHL opportunity changes in GHL"),
             "ghl.contact.updated": ("ghl_contact", "a GHL contact changes in GHL")})

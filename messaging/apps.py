@@ -8,12 +8,7 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         # The send_sms workflow step and the readiness check register themselves on import.
         from messaging import checks, selectors, steps  # noqa: F401
-        from workflows import entities
         from workflows.audiences import fields
-        entities.register_events({
-            "sms.received": ("customer", "a text arrives (the customer's, else the number's)"),
-            "sms.opted_out": ("customer", "a number opts out of texts"),
-            "sms.opted_in": ("customer", "a number opts back in to texts")})
 
         # Campaigns leave out customers who may not be texted (audience exclusions).
         fields.register_virtual("customer", "sms_opted_out", "a phone number of the customer "

@@ -26,6 +26,7 @@ from typing import Any
 from messaging import selectors
 from messaging.models import Purpose, SmsMessage, SmsStatus
 from messaging.phones import InvalidPhoneNumber
+from messaging.segments import segment_count
 from messaging.services.send import PACED, InvalidMessage, send_sms
 from workflows.steps.base import (
     Param,
@@ -46,7 +47,7 @@ class SendSmsStep(StepType):
     label = "Send a text"
     side_effects = True
     params = (
-        Param("body", "sms", "text", required=True,
+        Param("body", "sms", "text", required=True, measure=segment_count,
               help="placeholders: {{ customer.first_name }}, {{ entity.total }}"),
         Param("purpose", "choice", "kind", required=True, choices=tuple(Purpose.values),
               default=Purpose.MARKETING.value,

@@ -3,10 +3,11 @@
 
     scripts/extract_ghl_schemas.py [SPECS_DIR] [--check]
 
-SPECS_DIR holds GoHighLevel's OpenAPI files (contacts.json, opportunities.json; default
-/work/shared/specs/ghl). References are resolved, documentation keys dropped, and a few
-documented overrides applied where the spec is known to be wrong or empty (see OVERRIDES
-below). ``--check`` exits 1 when the committed file differs from a fresh extraction.
+SPECS_DIR holds GoHighLevel's OpenAPI files (contacts.json, opportunities.json from
+GoHighLevel/highlevel-api-docs ``apps/``); by default the copies in tests/fixtures/ghl/specs,
+so ``--check`` runs in any checkout. References are resolved, documentation keys dropped, and
+a few documented overrides applied where the spec is known to be wrong or empty (see
+OVERRIDES below). ``--check`` exits 1 when the committed file differs from a fresh extraction.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "sandbox" / "ghl" / "schemas.json"
-DEFAULT_SPECS = Path("/work/shared/specs/ghl")
+DEFAULT_SPECS = ROOT / "tests" / "fixtures" / "ghl" / "specs"
 
 # (name in schemas.json, spec file, component schema)
 WANTED = [

@@ -24,8 +24,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from config.events import Event
 from servicetitan.rows import Row, Shape
-from workflows.events import Event
 
 SOURCE = "servicetitan"
 

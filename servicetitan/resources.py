@@ -5,7 +5,8 @@ An entry names the endpoint (``/{module}/v2/tenant/{tenant}/{path}``), how its f
 followed (``export``: the stored ``continueFrom`` token; ``list``: a ``modifiedOnOrAfter``
 watermark, for resources without an export), the ``Shape`` (table, typed columns, status,
 milestones) and, for estimates, the items embedded in each record. Endpoints and field names
-follow /work/shared/docs/vendor-apis.md and the specs' ``Export_*`` schemas.
+follow ServiceTitan's tenant API v2 OpenAPI specs and their ``Export_*`` schemas (the sandbox
+serves the same, ``sandbox/servicetitan/resources.py``).
 """
 
 from __future__ import annotations

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from config.events import Event, record_events
 from servicetitan import upsert
 from servicetitan.changes import Announce, Plan, classify, events, updated_events
 from servicetitan.convert import RecordError
 from servicetitan.resources import Embedded, Resource
 from servicetitan.rows import Row, Shape, record_id_of
-from workflows.events import Event, record_events
 
 
 @dataclass

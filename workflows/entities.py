@@ -6,9 +6,10 @@ records, for dotted fields in rules and templates.
     record_value(record, ["address", "state"])  a typed column, else a path into ``raw``
     customer_id_for("appointment", 77)   the customer an entity belongs to
 
-The entity types and their models are registered by the app that owns them (``register``;
-ServiceTitan's come from ``servicetitan.selectors``), and so are the event types they announce
-(``register_events``: what a trigger or a cancel rule can be picked from in the editor).
+The entity types and their models are registered (``register``) by ``WorkflowsConfig.ready``
+from every app's ``selectors`` module that declares ``ENTITY_MODELS`` (the ServiceTitan
+mirror's), found through ``config.discovery``; so are the event types an app writes
+(``EVENT_TYPES``, ``register_events``: what the editor offers as triggers and cancel rules).
 Records are read, never written.
 """
 
@@ -25,8 +26,8 @@ from django.db import models
 from workflows.conditions import MISSING
 
 CustomerOf = Callable[[str, Any], "int | None"]
-# Filled by the apps that own the records (ServiceTitan's from ``ServiceTitanConfig.ready``),
-# the way step types are registered: workflows itself imports no app's models.
+# Filled from the apps' selectors (``WorkflowsConfig.ready``), the way step types are
+# registered: workflows itself imports no app's models.
 ENTITY_MODELS: dict[str, type[models.Model]] = {}
 _customer_of: list[CustomerOf] = []
 # Event type → (the entity type it is about, what it means), in the order registered.

@@ -1,5 +1,7 @@
 """Writing workflow events. Call these inside the transaction that makes the change, so the
-event exists exactly when the change does.
+event exists exactly when the change does. ``record_events`` is also the writer behind
+``config.events.record_events`` (registered in ``WorkflowsConfig.ready``), through which the
+apps below workflows announce their changes; ``Event`` is ``config.events.Event``.
 
 On PostgreSQL every write also sends ``NOTIFY workflows``: a NOTIFY issued inside a
 transaction is delivered only when (and if) that transaction commits, so the worker wakes
@@ -9,24 +11,14 @@ exactly when the event becomes visible to it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import connection
 
+from config.events import Event
 from workflows.models import WorkflowEvent
 
+__all__ = ["NOTIFY_CHANNEL", "Event", "notify_workers", "record_event", "record_events"]
 NOTIFY_CHANNEL = "workflows"
-
-
-@dataclass(frozen=True)
-class Event:
-    event_type: str
-    entity_type: str
-    entity_id: str | int
-    payload: dict[str, Any] = field(default_factory=dict)
-    source: str = ""
-
 
 def record_events(events: Iterable[Event]) -> list[WorkflowEvent]:
     """Insert the events in one statement and wake the workers on commit; returns the rows

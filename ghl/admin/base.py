@@ -1,31 +1,14 @@
-"""Shared admin pieces: read-only pages for mirrored data and an action factory that calls a
-service per selected row and reports what happened."""
+"""An action factory that calls a service per selected row and reports what happened."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from config.admin_site import OperatePermission
 from config.ratelimits import over_limit, too_many_requests
-
-
-class ReadOnlyAdmin(OperatePermission, admin.ModelAdmin):
-    """Vendor data and logs: looked at, never edited here (the services write them). Their
-    actions (push, apply again) need ``operate_permission``."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def per_row_action(name: str, label: str, call: Callable[[Model], str],

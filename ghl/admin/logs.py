@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from config.admin_base import ReadOnlyAdmin
 from config.badges import badge
 from config.csv_export import CsvExport
-from ghl.admin.base import ReadOnlyAdmin, per_row_action
+from ghl.admin.base import per_row_action
 from ghl.models import SyncLog, WebhookDelivery, WebhookRefusals
 from ghl.services.deliveries import apply_delivery
 

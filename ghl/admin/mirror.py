@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ghl.admin.base import ReadOnlyAdmin
+from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
 
 
@@ -70,16 +70,11 @@ class GHLOpportunityAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">estimate {}</a>', url, link.estimate_id)
 
 
-class StageInline(admin.TabularInline):
+class StageInline(ReadOnlyInline):
     model = GHLPipelineStage
     fields = ("name", "position", "id", "active")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("position",)
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(GHLPipeline)

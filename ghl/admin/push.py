@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ghl.admin.base import ReadOnlyAdmin, per_row_action
+from config.admin_base import ReadOnlyAdmin
+from ghl.admin.base import per_row_action
 from ghl.admin.mirror import user_name
 from ghl.models import EstimateOpportunity, EstimateToPush, GHLPipelineStage, StageMapping
 from ghl.services.plan import PushError

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from config.admin_base import ReadOnlyAdminMixin
 from ghl.models import Employee, GHLUser
 from ghl.services.staff import assign_ghl_user, forget_staff_choice
 
@@ -24,7 +25,7 @@ class EmployeeForm(forms.ModelForm):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     form = EmployeeForm
     list_display = ("name", "st_kind", "st_id", "email", "ghl_user", "match", "active")
     list_editable = ("ghl_user",)
@@ -35,12 +36,9 @@ class EmployeeAdmin(admin.ModelAdmin):
                        "updated_at")
     fields = ("name", "st_kind", "st_id", "email", "active", "ghl_user", "match")
     actions = ["match_by_email"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # rows come from the ServiceTitan mirror
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # the next match would bring the row back
+    # Rows come from the ServiceTitan mirror and the next match would bring a deleted one
+    # back: staff only change who is whose GHL user.
+    allow = frozenset({"change"})
 
     def get_changelist_form(self, request: HttpRequest, **kwargs):
         return EmployeeForm

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from config.admin_site import OperatePermission
+from config.admin_base import ReadOnlyAdmin
 from config.badges import badge
 from config.csv_export import CsvExport
 from config.formatting import pretty
@@ -19,7 +19,9 @@ from messaging.models import CommunicationPreference, Direction, SmsMessage
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
+class SmsMessageAdmin(CsvExport, ReadOnlyAdmin):
+    """Texts are sent by workflows and services, never typed in here."""
+
     empty_hint = ("No texts yet. Workflows send them (a “Send a text” step); replies arrive "
                   "when Twilio's webhook points at PUBLIC_BASE_URL/webhooks/twilio/sms/.")
     csv_fields = ("id", "created_at", "direction", "phone", "customer_id", "purpose", "status",
@@ -34,15 +36,6 @@ class SmsMessageAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
     readonly_fields = [f.name if f.name != "raw" else "raw_display"
                        for f in SmsMessage._meta.fields]
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # texts are sent by workflows and services, never typed in here
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="")
     def arrow(self, obj: SmsMessage) -> str:

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from config.admin_site import OperatePermission
+from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from config.csv_export import CsvExport
 from messaging.admin.forms import ImportForm, OptOutNumberForm, ReasonForm
 from messaging.models import CommunicationPreference, OptOutReview, PreferenceChange
@@ -27,16 +27,11 @@ TWILIO_STILL_BLOCKS = ("This lifts our own block only. If the customer texted ST
                        "refusing texts to the number (error 21610) until they text START.")
 
 
-class PreferenceChangeInline(admin.TabularInline):
+class PreferenceChangeInline(ReadOnlyInline):
     model = PreferenceChange
     fields = ("created_at", "action", "source", "actor", "reason", "message")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("-id",)
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("message")
@@ -72,9 +67,13 @@ staff_opt_out = partial(preferences.opt_out, source="staff")
 staff_opt_in = partial(preferences.opt_in, source="staff")
 
 
-class PreferenceAdminBase(CsvExport, OperatePermission, admin.ModelAdmin):
+class PreferenceAdminBase(CsvExport, ReadOnlyAdmin):
+    # Changes go through the actions, which record a reason, and the audit history must
+    # survive; "add" is "opt a number out" (through the service).
+    allow = frozenset({"add"})
     csv_fields = ("phone", "customer_id", "sms_opted_out", "opt_out_source", "opted_out_at",
                   "opted_in_at", "needs_review")
+
     list_display = ("phone", "customer_id", "sms_opted_out", "opt_out_source", "opted_out_at",
                     "opted_in_at", "needs_review", "conversation")
     list_filter = ("sms_opted_out", "opt_out_source", "needs_review")
@@ -84,12 +83,6 @@ class PreferenceAdminBase(CsvExport, OperatePermission, admin.ModelAdmin):
                        "created_at", "updated_at")
     list_select_related = ("review_message",)
     inlines = [PreferenceChangeInline]
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # changes go through the actions, which record a reason
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # the audit history must survive
 
     @admin.display(description="texts")
     def conversation(self, obj: CommunicationPreference) -> str:
@@ -165,6 +158,7 @@ class OptOutReviewAdmin(PreferenceAdminBase):
     """The review queue: free-text replies taken as opt-outs, oldest first."""
 
     operate_permission = "messaging.change_optoutreview"
+    allow = frozenset()
 
     list_display = ("phone", "reply", "opted_out_at", "customer_id", "conversation")
     list_filter = ()
@@ -178,9 +172,6 @@ class OptOutReviewAdmin(PreferenceAdminBase):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(needs_review=True)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     @admin.display(description="their reply")
     def reply(self, obj: CommunicationPreference) -> str:

@@ -1,8 +1,8 @@
 """Every ServiceTitan resource the sandbox serves, as data: one ``Resource`` per resource.
 
-Paths are relative to ``/{module}/v2/tenant/{tenant}/`` exactly as in the vendor's spec
-(``/work/shared/docs/vendor-apis.md``). ``scripts/extract_st_schemas.py`` reads this table to
-know which 200-response schemas to extract, and the app routes by it.
+Paths are relative to ``/{module}/v2/tenant/{tenant}/`` exactly as in ServiceTitan's tenant
+API v2 OpenAPI specs (``SPEC_FILES`` names each module's file). ``scripts/extract_st_schemas.py``
+reads this table to know which 200-response schemas to extract, and the app routes by it.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils.html import format_html
 
+from config.admin_base import ReadOnlyAdmin
 from config.badges import badge
 from config.csv_export import CsvExport
 from config.formatting import pretty
@@ -20,19 +21,8 @@ CHART_RUNS = 40
 
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(SyncLog)
-class SyncLogAdmin(CsvExport, ReadOnly):
+class SyncLogAdmin(CsvExport, ReadOnlyAdmin):
     empty_hint = ("No sync has run yet. Start one: Sync cursors → select the resources → "
                   "“Sync now” (or manage.py st_sync).")
     csv_fields = ("id", "run_id", "resource", "full", "status", "started_at", "finished_at",
@@ -100,13 +90,14 @@ def _pretty(data: list) -> str:
 
 
 @admin.register(SyncState)
-class SyncStateAdmin(ReadOnly):
+class SyncStateAdmin(ReadOnlyAdmin):
     list_display = ("resource", "cursor_kind", "cursor_start", "pages", "records",
                     "last_page_at", "last_success_at", "status_badge", "reset_at")
     list_filter = ("cursor_kind", "last_status")
     search_fields = ("resource",)
     ordering = ("resource",)
     actions = ("sync_now", "reset_cursor")
+    allow = frozenset({"change"})   # the actions need it; the form has no editable field
 
     @admin.display(description="cursor")
     def cursor_start(self, obj: SyncState) -> str:
@@ -117,10 +108,6 @@ class SyncStateAdmin(ReadOnly):
     @admin.display(description="last status", ordering="last_status")
     def status_badge(self, obj: SyncState):
         return badge(obj.last_status)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Actions need the change permission; the form itself has no editable field.
-        return request.user.has_perm("servicetitan.change_syncstate")
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in SyncState._meta.fields]

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from config.admin_base import ReadOnlyAdmin
 from config.formatting import pretty
 from servicetitan import models as m
 
@@ -114,7 +115,7 @@ def link_to(column: str, target: type[models.Model]) -> Callable:
     return show
 
 
-class MirrorAdmin(admin.ModelAdmin):
+class MirrorAdmin(ReadOnlyAdmin):
     empty_hint = ("Nothing mirrored yet. Run a ServiceTitan sync: Sync cursors → select → "
                   "“Sync now”.")
     """Read-only: the sync is the only writer of the mirror."""
@@ -122,15 +123,6 @@ class MirrorAdmin(admin.ModelAdmin):
     show_full_result_count = False   # no COUNT(*) over a big table on every page
     list_per_page = 50
     date_hierarchy = None
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_fields(self, request, obj=None) -> list:
         names = [f.name for f in self.model._meta.concrete_fields

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from config.dashboard import RED, bar_chart, dashboard
+import messaging.dashboard
+from config.dashboard import RED, Panel, Tile, bar_chart, dashboard
 from ghl.models import WebhookDelivery
 from messaging.models import SmsMessage
 
@@ -46,3 +47,12 @@ def test_the_ghl_panel_shows_the_webhook_deliveries_given_up_in_red(admin_user):
     ghl = next(p for p in dashboard(admin_user)["panels"] if p["title"] == "GoHighLevel")
     tile = next(t for t in ghl["tiles"] if t.label == "webhooks given up")
     assert (tile.value, tile.colour) == (1, RED) and "status__exact=gave_up" in tile.url
+
+
+def test_an_apps_panel_is_placed_by_its_order_and_built_for_the_user(admin_user, monkeypatch):
+    first = Panel("First", "messaging.view_smsmessage",
+                  lambda user: {"tiles": [Tile("signed in as", user.get_username())]}, order=5)
+    monkeypatch.setattr(messaging.dashboard, "PANELS", (*messaging.dashboard.PANELS, first))
+    panels = dashboard(admin_user)["panels"]
+    assert [p["title"] for p in panels] == ["First", *TITLES]
+    assert panels[0]["tiles"][0].value == admin_user.get_username()

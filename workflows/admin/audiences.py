@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from config.admin_base import ReadOnlyAdmin
 from config.badges import badge
 from config.csv_export import CsvExport
 from config.dashboard import BLUE, DAYS, GREY, ORANGE, bar_chart
@@ -97,7 +98,7 @@ def _definition(model_admin, request, pk: int) -> WorkflowDefinition:
 
 
 @admin.register(AudienceRun)
-class AudienceRunAdmin(CsvExport, admin.ModelAdmin):
+class AudienceRunAdmin(CsvExport, ReadOnlyAdmin):
     empty_hint = ("No audience has been evaluated yet. Switch on a campaign (a definition "
                   "started by an audience): it is evaluated daily at its time.")
     csv_fields = ("id", "definition__name", "day", "status", "evaluated", "matched",
@@ -110,15 +111,6 @@ class AudienceRunAdmin(CsvExport, admin.ModelAdmin):
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in AudienceRun._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
         return badge(obj.status)
-
-    def has_change_permission(self, request, obj=None):
-        return False   # the log is a record of what happened
-
-    def has_delete_permission(self, request, obj=None):
-        return False

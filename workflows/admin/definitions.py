@@ -20,7 +20,7 @@ from django.utils.html import format_html
 
 from config.csv_export import CsvExport
 from workflows.admin.audiences import audience_backtest_view, audience_context, audience_view
-from workflows.admin.editor import editor_schema, text_preview
+from workflows.admin.editor import editor_schema, measure_of, text_preview
 from workflows.admin.forms import JSON_FIELDS, DefinitionForm
 from workflows.admin.n8n_import import n8n_import_view
 from workflows.backtest import backtest, parse_since
@@ -109,7 +109,8 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
         if len(body) > PREVIEW_MAX_BODY:
             return JsonResponse({"error": f"a text of at most {PREVIEW_MAX_BODY} characters"},
                                 status=400)
-        return JsonResponse(text_preview(body, request.GET.get("entity", "")))
+        measure = measure_of(request.GET.get("type", ""), request.GET.get("param", ""))
+        return JsonResponse(text_preview(body, request.GET.get("entity", ""), measure))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):

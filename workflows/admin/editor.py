@@ -7,6 +7,7 @@ writes is checked by ``workflows.validation`` like an import."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -58,11 +59,18 @@ def entity_fields(entity_type: str) -> list[str]:
     return found + list(EVENT_FIELDS) if "status" in own else found
 
 
-def text_preview(body: str, entity_type: str) -> dict[str, Any]:
-    """``body`` rendered for the newest record of ``entity_type`` (as if it had just been
-    announced), with its length and SMS segment count; ``error`` when it does not compile."""
-    from messaging.segments import segment_count  # the admin sits above messaging
+def measure_of(step_type: str, param: str) -> Callable[[str], int] | None:
+    """How the ``param`` text of ``step_type`` is measured (send_sms: SMS segments)."""
+    step = REGISTRY.get(step_type)
+    found = [p.measure for p in (step.params if step else ()) if p.name == param]
+    return found[0] if found else None
 
+
+def text_preview(body: str, entity_type: str,
+                 measure: Callable[[str], int] | None = None) -> dict[str, Any]:
+    """``body`` rendered for the newest record of ``entity_type`` (as if it had just been
+    announced), with its length and, given ``measure``, its parts (SMS segments); ``error``
+    when it does not compile."""
     error = check_template(body)
     if error:
         return {"error": error}
@@ -76,5 +84,5 @@ def text_preview(body: str, entity_type: str) -> dict[str, Any]:
                             customer_id=customer_id)
     text = render(body, context).strip()
     sample = f"{entity_type.replace('_', ' ')} {record.pk}" if record is not None else None
-    return {"text": text, "characters": len(text), "segments": segment_count(text) if text
-            else 0, "sample": sample}
+    segments = measure(text) if measure is not None and text else None
+    return {"text": text, "characters": len(text), "segments": segments, "sample": sample}

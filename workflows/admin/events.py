@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from config.admin_site import OperatePermission
+from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from config.csv_export import CsvExport
 from config.formatting import pretty
 from workflows.explain import explain_entity, explain_event
@@ -31,16 +31,11 @@ class ProcessedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MatchInline(admin.TabularInline):
+class MatchInline(ReadOnlyInline):
     model = WorkflowEventMatch
     verbose_name_plural = "definitions with this trigger: what happened"
     fields = ("definition", "version", "outcome", "detail", "instance")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         # The version's label reads its definition: one query for the lot, not one per row.
@@ -54,7 +49,7 @@ class ExplainForm(forms.Form):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
+class WorkflowEventAdmin(CsvExport, ReadOnlyAdmin):
     empty_hint = ("No events yet. They come from the ServiceTitan sync (ServiceTitan → Sync "
                   "cursors → “Sync now”), incoming texts and GHL webhooks.")
     csv_fields = ("id", "created_at", "event_type", "entity_type", "entity_id", "source",
@@ -68,21 +63,16 @@ class WorkflowEventAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
     fields = readonly_fields
     inlines = (MatchInline,)
     change_form_template = "admin/workflows/workflowevent/change_form.html"
+    allow = frozenset({"delete"})   # events are facts: staff read them
 
     def get_queryset(self, request):
         matches = WorkflowEventMatch.objects.select_related("definition")
         return super().get_queryset(request).prefetch_related(
             Prefetch("matches", queryset=matches))
 
-    def has_add_permission(self, request):
-        return False
-
     @admin.display(description="payload")
     def payload_display(self, obj):
         return pretty(obj.payload)
-
-    def has_change_permission(self, request, obj=None):
-        return False   # events are facts: staff read them
 
     @admin.display(description="entity")
     def entity(self, obj):

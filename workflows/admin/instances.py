@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from config.admin_site import OperatePermission
+from config.admin_base import ReadOnlyAdmin
 from config.badges import badge
 from config.csv_export import CsvExport
 from config.formatting import pretty
@@ -23,7 +23,9 @@ STATUS_COLOURS = {"pending": "#666", "running": "#0b61a4", "waiting": "#8a6d00",
 
 
 @admin.register(WorkflowInstance)
-class WorkflowInstanceAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
+class WorkflowInstanceAdmin(CsvExport, ReadOnlyAdmin):
+    """Changed only through the actions, which call the services."""
+
     empty_hint = ("No workflow has started yet. One starts when an event matches an active "
                   "definition: switch a definition on (Workflow definitions), and check "
                   "Workflow events for what arrived and why it matched or not.")
@@ -46,15 +48,6 @@ class WorkflowInstanceAdmin(CsvExport, OperatePermission, admin.ModelAdmin):
     actions = ("retry", "skip", "cancel")
     change_form_template = "admin/workflows/workflowinstance/change_form.html"
     change_list_template = "admin/workflows/workflowinstance/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False   # changed only through the actions, which call the services
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):

@@ -8,9 +8,9 @@
     customer.sms_opted_out     the same, on the record the entity refers to
 
 Only typed columns are compared (never ``raw``: its values have no type to compare by in
-SQL). Datetime columns that hold a calendar date are registered by the app that owns them
-(``register_date_columns``; ServiceTitan's ``installed_on``, ``to_date``, …): relative dates
-compare them by day (``workflows.audiences.periods``).
+SQL). Datetime columns that hold a calendar date are registered (``register_date_columns``:
+ServiceTitan's ``installed_on``, ``to_date``, … are its selectors' ``DATE_COLUMNS``):
+relative dates compare them by day (``workflows.audiences.periods``).
 """
 
 from __future__ import annotations

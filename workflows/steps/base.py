@@ -14,7 +14,7 @@ vendor's ``config.vendor_http.VendorError`` into one of these by its ``retryable
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -93,6 +93,9 @@ class Param:
     choices: tuple[str, ...] = ()
     help: str = ""
     default: Any = None
+    # kind "sms": how many parts (SMS segments) a rendered text takes, for the preview; the
+    # app that sends it knows (workflows does not import messaging).
+    measure: Callable[[str], int] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "label": self.label or self.name,

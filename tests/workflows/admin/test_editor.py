@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from messaging.segments import segment_count
 from tests.workflows.factories import CustomerFactory, EstimateFactory
-from workflows.admin.editor import editor_schema, entity_fields, text_preview
+from workflows.admin.editor import editor_schema, entity_fields, measure_of, text_preview
 from workflows.steps.base import REGISTRY
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +49,19 @@ def test_a_text_is_previewed_for_the_newest_record_with_its_segments():
     CustomerFactory(id=7, name="Old Record")
     estimate = EstimateFactory(customer_id=CustomerFactory(name="Dana Whitfield").id,
                                total=Decimal("1250.00"))
-    preview = text_preview("Hi {{ customer.first_name }}, ${{ entity.total }} 😀", "estimate")
+    preview = text_preview("Hi {{ customer.first_name }}, ${{ entity.total }} 😀", "estimate",
+                           measure_of("send_sms", "body"))
     assert preview == {"text": "Hi Dana, $1250.00 😀", "characters": 19, "segments": 1,
                        "sample": f"estimate {estimate.pk}"}
 
 
 def test_a_long_text_counts_several_segments():
-    assert text_preview("x" * 161, "estimate")["segments"] == 2
+    assert text_preview("x" * 161, "estimate", segment_count)["segments"] == 2
+
+
+def test_the_send_sms_text_is_measured_in_segments_by_messaging():
+    assert measure_of("send_sms", "body") is segment_count
+    assert measure_of("notify_staff", "body") is None
 
 
 def test_a_text_that_does_not_compile_is_an_error_not_a_preview():
@@ -62,7 +69,8 @@ def test_a_text_that_does_not_compile_is_an_error_not_a_preview():
 
 
 def test_the_preview_endpoint_answers_json(admin_client):
-    response = admin_client.get(reverse(PREVIEW), {"body": "Hello", "entity": "estimate"})
+    response = admin_client.get(reverse(PREVIEW), {"body": "Hello", "entity": "estimate",
+                                                   "type": "send_sms", "param": "body"})
     assert response.status_code == 200
     assert response.json() == {"text": "Hello", "characters": 5, "segments": 1,
                                "sample": None}

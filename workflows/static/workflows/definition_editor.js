@@ -250,13 +250,16 @@
       timer = setTimeout(async () => {
         const body = step[p.name] || "";
         if (!body.trim()) { preview.textContent = ""; return; }
-        const url = `${config.preview_url}?entity=${encodeURIComponent(entity())}&body=${encodeURIComponent(body)}`;
+        const url = `${config.preview_url}?entity=${encodeURIComponent(entity())}` +
+          `&type=${encodeURIComponent(step.type)}&param=${encodeURIComponent(p.name)}` +
+          `&body=${encodeURIComponent(body)}`;
         try {
           const data = await (await fetch(url, { credentials: "same-origin" })).json();
           if (data.error) { preview.replaceChildren(el("span", { class: "errornote" }, data.error)); return; }
           preview.replaceChildren(
             el("div", { class: "de-bubble" }, data.text || "(renders empty)"),
-            el("div", { class: "help" }, `${data.characters} characters, ${data.segments} segment(s)` +
+            el("div", { class: "help" }, `${data.characters} characters` +
+              (data.segments === null ? "" : `, ${data.segments} segment(s)`) +
               (data.sample ? ` — as ${data.sample} would get it` : " — no record to try it on yet")));
         } catch (err) { preview.textContent = "preview unavailable"; }
       }, 250);

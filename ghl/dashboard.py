@@ -1,0 +1,41 @@
+"""The GoHighLevel panel on the admin front page: mirror sizes, pushes, unmatched staff, the
+last sync and the webhook deliveries given up."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils import timezone
+
+from config.dashboard import ORANGE, RED, Panel, Tile, ago
+from ghl.models import (
+    Employee,
+    EstimateOpportunity,
+    GHLContact,
+    GHLOpportunity,
+    SyncState,
+    WebhookDelivery,
+)
+
+
+def ghl_panel(user) -> dict:
+    links = dict(EstimateOpportunity.objects.values_list("state").annotate(n=Count("pk")))
+    unmatched = Employee.objects.filter(ghl_user__isnull=True, active=True).count()
+    last = SyncState.objects.aggregate(last=Max("last_success_at"))["last"]
+    gave_up = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.GAVE_UP).count()
+    return {"tiles": [
+        Tile("contacts", GHLContact.objects.count(), reverse("admin:ghl_ghlcontact_changelist")),
+        Tile("opportunities", GHLOpportunity.objects.count(),
+             reverse("admin:ghl_ghlopportunity_changelist")),
+        Tile("estimates pushed", sum(links.values()),
+             reverse("admin:ghl_estimateopportunity_changelist")),
+        Tile("unmatched staff", unmatched, reverse("admin:ghl_employee_changelist"),
+             ORANGE if unmatched else ""),
+        Tile("last sync", ago(timezone.now(), last) if last else "never"),
+        Tile("webhooks given up", gave_up,
+             reverse("admin:ghl_webhookdelivery_changelist") + "?status__exact=gave_up",
+             RED if gave_up else ""),
+    ]}
+
+
+PANELS = (Panel("GoHighLevel", "ghl.view_estimateopportunity", ghl_panel, order=40),)
