@@ -90,6 +90,9 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
         obj.pk, obj.version, obj.current_version = saved.pk, saved.version, \
             saved.current_version
 
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj is not None else self.fieldsets[:-1]  # nothing saved yet
+
     def get_urls(self):
         return [path("<int:pk>/backtest/", self.admin_site.admin_view(self.backtest_view),
                      name="workflows_workflowdefinition_backtest"),
