@@ -48,7 +48,7 @@ def test_staff_see_why_an_estimate_did_not_start_the_follow_up(page: Page, log_i
     emit(small, "estimate.created")
     log_in("Viewer")
     page.goto("/admin/workflows/workflowevent/explain/")
-    page.get_by_label("Entity type").fill("estimate")
+    page.get_by_label("Entity type").select_option("estimate")
     page.get_by_label("Entity id").fill(str(small.pk))
     page.get_by_role("button", name="Explain").click()
 

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from config.csv_export import CsvExport
 from config.formatting import pretty
+from workflows import entities
 from workflows.explain import explain_entity, explain_event
 from workflows.models import WorkflowEvent, WorkflowEventMatch
 
@@ -44,8 +45,14 @@ class MatchInline(ReadOnlyInline):
 
 
 class ExplainForm(forms.Form):
-    entity_type = forms.CharField(max_length=50, initial="estimate")
+    entity_type = forms.ChoiceField(initial="estimate")
     entity_id = forms.CharField(max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What workflows can be about: the registered records and the events' entity types.
+        known = set(entities.ENTITY_MODELS) | {e for e, _ in entities.EVENT_TYPES.values()}
+        self.fields["entity_type"].choices = [(t, t.replace("_", " ")) for t in sorted(known)]
 
 
 @admin.register(WorkflowEvent)

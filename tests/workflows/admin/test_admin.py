@@ -160,3 +160,11 @@ def test_the_switch_off_action_deactivates_definitions(admin_client, world):
                       {"action": "switch_off", "_selected_action": [world.pk]})
     world.refresh_from_db()
     assert world.active is False and world.updated_by == "admin"
+
+
+def test_the_explain_form_picks_the_entity_type_from_a_list(admin_client):
+    response = admin_client.get(reverse("admin:workflows_explain_form"),
+                                {"entity_type": "no_such_thing", "entity_id": "5"})
+    assert response.status_code == 200
+    assert b'<option value="estimate"' in response.content
+    assert "Select a valid choice" in response.content.decode()
