@@ -91,6 +91,8 @@ def _pretty(data: list) -> str:
 
 @admin.register(SyncState)
 class SyncStateAdmin(ReadOnlyAdmin):
+    empty_hint = ("No resource has been synced yet. Run manage.py st_sync (or wait for the "
+                  "schedule): each resource's cursor appears here.")
     list_display = ("resource", "cursor_kind", "cursor_start", "pages", "records",
                     "last_page_at", "last_success_at", "status_badge", "reset_at")
     list_filter = ("cursor_kind", "last_status")
