@@ -33,6 +33,13 @@ from django.db import connection
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")  # safe as part of a file name
 
 
+def shared_by_hosts() -> bool:
+    """Whether the database (and so these locks) can be shared by several processes writing
+    at once, on several machines: PostgreSQL. The SQLite default has one writer at a time,
+    so work there is better done one piece after another than fanned out to workers."""
+    return connection.vendor == "postgresql"
+
+
 def space_key(space: str) -> int:
     """The first key of the advisory locks of ``space`` ("st_sync", "sms_number"): each
     space has its own, so equal names in two spaces never collide."""

@@ -26,3 +26,23 @@ class TaskRecord(Task):
         proxy = True
         default_permissions = ()
         permissions = [("resubmit_task", "Can queue a finished task again")]
+
+
+class RateBudget(models.Model):
+    """A vendor request budget shared by every process (``config.budgets``, when Redis is not
+    configured): a ``Rate``'s next free slot (``tat``, epoch seconds; ``window_index`` -1) or
+    a ``Window``'s count (``used`` in window ``window_index`` = floor(epoch / its seconds)).
+    Written only by ``config.budgets``' own statements; old windows are pruned as new ones
+    start."""
+
+    pk = models.CompositePrimaryKey("key", "window_index")
+    key = models.CharField(max_length=200)
+    window_index = models.BigIntegerField()
+    used = models.BigIntegerField(default=0)
+    tat = models.FloatField(default=0)
+
+    class Meta:
+        db_table = "rate_budgets"
+
+    def __str__(self) -> str:
+        return f"{self.key} [{self.window_index}]"

@@ -8,6 +8,7 @@ requirements (a secret key, allowed hosts, secure cookies, a shared cache).
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -139,6 +140,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and django-q2 --------------------------------------------------------------------
 REDIS_URL = SecretURL(secret("REDIS_URL") or "")
+# This machine's name in sync logs (several machines may share one tenant's work).
+NODE_NAME = env.str("PERFECTCATCH_NODE", default="") or socket.gethostname()
+# Vendor request budgets (config/budgets.py) live under this prefix in Redis.
+BUDGETS_KEY_PREFIX = env.str("BUDGETS_KEY_PREFIX", default="perfectcatch:budget:")
 if PRODUCTION:
     # Rate limits and cached values must be shared by every web process.
     require("REDIS_URL", REDIS_URL, "when DJANGO_ENV=production")
@@ -261,6 +266,8 @@ from config.vendors import ghl_settings, servicetitan_settings, twilio_settings 
 # In production each is configured or turned off (*_ENABLED=false): never the sandbox.
 SERVICETITAN = servicetitan_settings(SANDBOX_URL, production=PRODUCTION)
 GHL = ghl_settings(SANDBOX_URL, production=PRODUCTION)
+# GHL's daily allowance per app and location, counted by every process (ghl/pacing.py).
+GHL_DAILY_LIMIT = env.int("GHL_DAILY_LIMIT", default=200_000)
 TWILIO = twilio_settings(SANDBOX_URL, production=PRODUCTION)
 
 # --- ServiceTitan sync (servicetitan/conf.py) -----------------------------------------------

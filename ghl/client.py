@@ -1,11 +1,11 @@
 """The one HTTP choke point for GoHighLevel (LeadConnector API v2).
 
 Every call carries ``Authorization: Bearer <token>`` and ``Version: 2021-07-28``, is paced
-from GHL's ``X-RateLimit-*`` headers (``ghl.pacing``, shared by every thread of the process)
-and retried with backoff on 429 (honouring ``Retry-After``), 408, 5xx and connection errors
-(``config.vendor_http``). Every failure is one ``GHLError`` (a ``VendorError``) with
-``.status`` (None when nothing answered), ``.message`` (GHL's own message) and ``.retryable``
-(whether a later attempt may succeed).
+from GHL's ``X-RateLimit-*`` headers and the burst and daily budgets every process shares
+(``ghl.pacing``), and is retried with backoff on 429 (honouring ``Retry-After``), 408, 5xx and
+connection errors (``config.vendor_http``). Every failure is one ``GHLError`` (a
+``VendorError``) with ``.status`` (None when nothing answered), ``.message`` (GHL's own
+message) and ``.retryable`` (whether a later attempt may succeed).
 
 The location id travels in the body or the query, never in a header (GHL's rule); callers
 add it, because its name differs by endpoint (``locationId`` / ``location_id``).
@@ -22,7 +22,7 @@ import requests
 from django.conf import settings
 
 from config.vendor_http import Backoff, VendorError, call_with_retries, error_fields
-from ghl.pacing import Pacer, shared_pacer
+from ghl.pacing import DailyAllowanceSpent, Pacer, shared_pacer
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,11 @@ class GHLClient:
         params = {k: v for k, v in (params or {}).items() if v is not None}
 
         def attempt() -> dict[str, Any]:
-            self.pacer.acquire()
+            try:
+                self.pacer.acquire()
+            except DailyAllowanceSpent as spent:  # retryable, but not within this call
+                raise GHLError(429, str(spent), retryable=True, method=method, path=path,
+                               retry_after=spent.retry_after) from None
             try:
                 response = self.session.request(method, self.base_url + path, params=params,
                                                 json=json, headers=headers, timeout=TIMEOUT)

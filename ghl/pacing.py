@@ -8,7 +8,12 @@ GHL's ``Remaining`` for the part of the budget other processes spent. A request 
 exceed either waits until the oldest request in the window has left it.
 
 One ``Pacer`` per token and base URL is shared by every thread of the process
-(``shared_pacer``): the limit is per app and location, not per client object.
+(``shared_pacer``): the limit is per app and location, not per client object. Across
+processes and machines, ``SharedBudget`` counts the same burst (``X-RateLimit-Max`` per
+interval; GHL's documented 100 per 10 s until an answer has said) and the daily allowance
+(``GHL_DAILY_LIMIT``, 200,000) in ``config.budgets`` (Redis or PostgreSQL), so two workers
+together stay inside them. When the day's allowance is spent, ``DailyAllowanceSpent`` says how
+long until it renews instead of holding a worker for hours.
 """
 
 from __future__ import annotations
@@ -19,6 +24,41 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from config import budgets
+from config.budgets import Window
+
+# GHL's documented burst (requests, seconds), used until its headers have said otherwise.
+DEFAULT_BURST = (100, 10.0)
+DAY = 86_400.0  # the daily allowance is counted per UTC day (when GHL renews it: unconfirmed)
+
+
+class DailyAllowanceSpent(Exception):
+    """Every process together has made the day's allowed requests."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"the daily allowance of GHL requests is spent; it renews in "
+                         f"{retry_after:.0f}s")
+        self.retry_after = retry_after
+
+
+class SharedBudget:
+    """The burst and daily budgets of one app and location, counted by every process."""
+
+    def __init__(self, key: str, daily_limit: int) -> None:
+        self.key, self.daily_limit = key, daily_limit
+
+    def burst_wait(self, limits: Limits | None) -> float:
+        """0 when one more request fits in the burst window (it is counted), else the
+        seconds until the window ends."""
+        maximum, interval = (limits.maximum, limits.interval) if limits else DEFAULT_BURST
+        return Window(f"{self.key}:burst:{maximum}:{interval:g}", maximum, interval).take()
+
+    def take_daily(self) -> None:
+        """Count one request against the day; ``DailyAllowanceSpent`` when it is over."""
+        wait = Window(f"{self.key}:day", self.daily_limit, DAY).take()
+        if wait:
+            raise DailyAllowanceSpent(wait)
 
 
 @dataclass(frozen=True)
@@ -48,8 +88,10 @@ class Pacer:
     """Thread-safe: ``acquire()`` before each request, ``observe(headers)`` after it."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep,
+                 shared: SharedBudget | None = None):
         self._clock, self._sleep = clock, sleep
+        self.shared = shared
         self._lock = threading.Lock()
         self._sent: deque[float] = deque()
         self.limits: Limits | None = None
@@ -58,16 +100,23 @@ class Pacer:
         self.waited = 0.0  # seconds spent waiting, for progress displays and tests
 
     def acquire(self) -> None:
-        """Block until one more request fits in the window, then count it."""
+        """Block until one more request fits in the window (this process's and, with a
+        ``shared`` budget, every process's), then count it. ``DailyAllowanceSpent`` when
+        the day's shared allowance is used up."""
         while True:
             with self._lock:
                 wait = self._wait_needed(self._clock())
                 if wait <= 0:
                     self._sent.append(self._clock())
                     self._sent_since_seen += 1
-                    return
+                    break
                 self.waited += wait
             self._sleep(wait)
+        if self.shared is not None:
+            while (wait := self.shared.burst_wait(self.limits)) > 0:
+                self.waited += wait
+                self._sleep(wait)
+            self.shared.take_daily()
 
     def observe(self, headers: Mapping[str, str]) -> None:
         limits = Limits.from_headers(headers)
@@ -103,7 +152,15 @@ _PACERS_LOCK = threading.Lock()
 
 def shared_pacer(base_url: str, token: str) -> Pacer:
     """The process-wide pacer for one token at one base URL (the token is hashed: the key
-    never holds the secret itself)."""
-    key = base_url + "|" + hashlib.sha256(token.encode()).hexdigest()
+    never holds the secret itself), counting in the shared budgets when there is a shared
+    store (``config.budgets``)."""
+    from django.conf import settings
+
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    key = base_url + "|" + digest
     with _PACERS_LOCK:
-        return _PACERS.setdefault(key, Pacer())
+        if key not in _PACERS:
+            shared = SharedBudget(f"ghl:{digest[:16]}", settings.GHL_DAILY_LIMIT) \
+                if budgets.default_backend().shared else None
+            _PACERS[key] = Pacer(shared=shared)
+        return _PACERS[key]

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
+
+from config.locks import shared_by_hosts
 from ghl.services import dnd
 from ghl.services.deliveries import retry_due
-from ghl.services.sync import sync
+from ghl.services.sync import enqueue_each, sync, sync_one
 
 
 def sync_all() -> dict[str, str]:
-    """The scheduled run: every resource, contacts from their watermark. A resource still
-    being synced by an earlier run is skipped ("busy")."""
-    return {entry.resource: str(entry.status) for entry in sync()}
+    """The scheduled run: one ``sync_feed`` task per resource ("queued"), for whichever
+    worker of whichever cluster is free; on the SQLite default (one writer at a time) every
+    resource here, one after another."""
+    if not shared_by_hosts():
+        return {entry.resource: str(entry.status) for entry in sync()}
+    return enqueue_each()
+
+
+def sync_feed(resource: str, run_id: str = "") -> str:
+    """One resource (contacts from their watermark) under its lock: "busy" when another
+    sync of it was running."""
+    return str(sync_one(resource, run_id=uuid.UUID(run_id) if run_id else None).status)
 
 
 def mirror_sms_preference(phone: str, opted_out: bool) -> list[str]:
@@ -32,4 +44,4 @@ def retry_webhook_deliveries() -> dict[str, int]:
 
 
 # What the task queue may run (config/taskqueue.py).
-TASKS = (sync_all, mirror_sms_preference, reconcile_sms_dnd, retry_webhook_deliveries)
+TASKS = (sync_all, sync_feed, mirror_sms_preference, reconcile_sms_dnd, retry_webhook_deliveries)

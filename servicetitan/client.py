@@ -9,12 +9,14 @@ of export and list endpoints. Every failure is a ``ServiceTitanError`` (a ``Vend
 naming the endpoint and saying whether a retry could help.
 
 A client is used by one thread at a time (it owns a ``requests.Session`` and counts its own
-requests and retries for the sync log); the token cache and the rate limiter are shared by
-every client of the process (``shared_tokens``, ``shared_limiter``).
+requests and retries for the sync log); the token cache is shared by every client of the
+process (``shared_tokens``), the rate limit by every client of every process on every machine
+(``shared_limiter``: ``config.budgets`` in Redis or PostgreSQL).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -25,10 +27,11 @@ from typing import Any
 import requests
 from django.conf import settings
 
+from config import budgets
 from config.vendor_http import Backoff, VendorError, call_with_retries, error_fields
 from config.vendors import ServiceTitanSettings
 from servicetitan.conf import setting
-from servicetitan.ratelimit import RateLimiter
+from servicetitan.ratelimit import RateLimiter, SharedLimiter
 from servicetitan.responses import ServiceTitanError, parse_body, problem_text
 
 log = logging.getLogger(__name__)
@@ -68,7 +71,7 @@ class TokenCache:
 
 _shared_lock = threading.Lock()
 _tokens: dict[tuple[str, str], TokenCache] = {}
-_limiters: dict[float, RateLimiter] = {}
+_limiters: dict[tuple, RateLimiter | SharedLimiter] = {}
 
 
 def shared_tokens(config: ServiceTitanSettings) -> TokenCache:
@@ -76,10 +79,19 @@ def shared_tokens(config: ServiceTitanSettings) -> TokenCache:
         return _tokens.setdefault((config.auth_url, config.client_id), TokenCache())
 
 
-def shared_limiter(rate: float | None = None) -> RateLimiter:
+def shared_limiter(rate: float | None = None, config: ServiceTitanSettings | None = None
+                   ) -> RateLimiter | SharedLimiter:
+    """The limit of ``config``'s app and tenant: counted across processes and machines when
+    ``config.budgets`` has a shared store (Redis, PostgreSQL), else in this process."""
     rate = float(rate if rate is not None else setting("ST_RATE_LIMIT_PER_SECOND"))
+    config = config or settings.SERVICETITAN
+    if not budgets.default_backend().shared:
+        with _shared_lock:
+            return _limiters.setdefault((rate,), RateLimiter(rate))
+    app = hashlib.sha256(config.app_key.encode()).hexdigest()[:16]  # never the key itself
+    key = f"servicetitan:{config.tenant_id}:{app}"
     with _shared_lock:
-        return _limiters.setdefault(rate, RateLimiter(rate))
+        return _limiters.setdefault((rate, key), SharedLimiter(rate, key))
 
 
 @dataclass(frozen=True)
@@ -91,13 +103,14 @@ class Page:
 
 class ServiceTitanClient:
     def __init__(self, config: ServiceTitanSettings | None = None, *,
-                 tokens: TokenCache | None = None, limiter: RateLimiter | None = None,
+                 tokens: TokenCache | None = None,
+                 limiter: RateLimiter | SharedLimiter | None = None,
                  max_retries: int | None = None, backoff_base: float = 0.5,
                  backoff_cap: float = 30.0, max_wait: float = 300.0,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config or settings.SERVICETITAN
         self.tokens = tokens or shared_tokens(self.config)
-        self.limiter = limiter or shared_limiter()
+        self.limiter = limiter or shared_limiter(config=self.config)
         self.max_retries = int(setting("ST_MAX_RETRIES") if max_retries is None else max_retries)
         # Full jitter; a Retry-After is honoured, up to max_wait.
         self.backoff = Backoff(base=backoff_base, cap=backoff_cap, longest=max_wait)

@@ -377,6 +377,9 @@ class SyncLog(models.Model):
     retries = models.IntegerField(default=0)
     duration = models.FloatField(null=True, blank=True, help_text="seconds")
     error = models.TextField(blank=True, default="")
+    worker = models.CharField(
+        max_length=200, blank=True, default="",
+        help_text="the machine (PERFECTCATCH_NODE, else its host name) and process that ran it")
     rejected_records = models.JSONField(
         default=list, blank=True, help_text="[{id, error}] of records set aside (the first 200)")
     warning_samples = models.JSONField(

@@ -1,4 +1,9 @@
-"""A token bucket shared by every thread that calls ServiceTitan from this process.
+"""ServiceTitan's 60 calls a second per app and tenant, kept by every caller together.
+
+``SharedLimiter`` counts in ``config.budgets`` (Redis or PostgreSQL): every process on every
+machine takes its calls from one budget. ``RateLimiter`` is the budget of one process (the
+embedded SQLite default, and tests that drive it with a fake clock): a token bucket shared by
+the threads that call ServiceTitan from this process.
 
 ServiceTitan allows 60 calls per second per app and tenant. The bucket holds at most
 ``burst`` tokens and refills at ``rate`` per second; with ``burst=1`` (the default) calls are
@@ -11,6 +16,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+
+from config.budgets import Rate
+
+# A call given its slot just before a second ends can reach ServiceTitan just after it: the
+# shared budget stays this much under the limit, so such stragglers never push a second over.
+IN_FLIGHT_MARGIN = 0.95
 
 
 class RateLimiter:
@@ -44,3 +55,20 @@ class RateLimiter:
         if wait > 0:
             self._sleep(wait)
         return wait
+
+
+class SharedLimiter:
+    """The limit of one app and tenant, shared by every process (``config.budgets.Rate``):
+    calls are spaced ``1 / (rate × IN_FLIGHT_MARGIN)`` apart across all of them."""
+
+    def __init__(self, rate: float, key: str, *,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be > 0")
+        self.rate = rate
+        self.budget = Rate(key, rate * IN_FLIGHT_MARGIN)
+        self._sleep = sleep
+
+    def acquire(self) -> float:
+        """Block until a call may go out; returns the seconds waited."""
+        return self.budget.acquire(sleep=self._sleep)

@@ -10,6 +10,7 @@ one that fails does not stop the others. Each resource run is one ``st_sync_log`
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, connections, reset_queries, transaction
 from django.utils import timezone
 
@@ -80,10 +82,24 @@ def sync(names: list[str] | None = None, *, full: bool = False, workers: int | N
     # SQLite has one writer at a time: threads would only queue on its lock.
     if workers <= 1 or len(resources) == 1 or connection.vendor == "sqlite":
         return RunSummary(run_id, [one(resource) for resource in resources])
-    costliest_first = sorted(resources, key=lambda resource: -resource.cost)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="st-sync") as pool:
-        outcomes = {o.resource: o for o in pool.map(_own_connection(one), costliest_first)}
+        outcomes = {o.resource: o for o in pool.map(_own_connection(one),
+                                                    costliest_first(names))}
     return RunSummary(run_id, [outcomes[resource.name] for resource in resources])
+
+
+def costliest_first(names: list[str] | None = None) -> list[Resource]:
+    """The resources named (all when None), the longest to sync first: started early, they
+    are not the ones still running after the rest have finished."""
+    return sorted(resolve(names), key=lambda resource: -resource.cost)
+
+
+def sync_one(name: str, *, run_id: uuid.UUID | None = None, full: bool = False,
+             client_factory: ClientFactory = ServiceTitanClient) -> Outcome:
+    """One resource by name (``KeyError`` for an unknown one), in this thread, under its
+    lock: while another sync of it runs anywhere, nothing is done ("busy")."""
+    return sync_resource(resolve([name])[0], run_id=run_id or uuid.uuid4(), full=full,
+                         client_factory=client_factory)
 
 
 def _own_connection(func: Callable[[Resource], Outcome]) -> Callable[[Resource], Outcome]:
@@ -108,7 +124,8 @@ def sync_resource(resource: Resource, *, run_id: uuid.UUID, full: bool = False,
         state, _ = SyncState.objects.get_or_create(
             resource=resource.name, defaults={"cursor_kind": resource.cursor})
         _close_interrupted(resource.name)
-        entry = SyncLog.objects.create(run_id=run_id, resource=resource.name, full=full)
+        entry = SyncLog.objects.create(run_id=run_id, resource=resource.name, full=full,
+                                       worker=f"{settings.NODE_NAME}:{os.getpid()}")
         client = client_factory()
         started = time.monotonic()
         try:

@@ -62,6 +62,28 @@ def _no_internet():
     socket.socket.connect_ex = _real_connect_ex
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test database; the shared vendor budgets (config/budgets.py) keep a
+    PostgreSQL connection of their own, closed here before the database is dropped."""
+    yield
+    from config import budgets
+
+    budgets.close()
+
+
+@pytest.fixture(autouse=True)
+def _budgets_without_a_database(request, monkeypatch):
+    """A test without database access counts vendor budgets (config/budgets.py) in its own
+    process, as the SQLite default does; with it, in the test database's ``rate_budgets``."""
+    if "django_db" in request.keywords or {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    from config import budgets
+
+    local = budgets.LocalBackend()
+    monkeypatch.setattr(budgets, "default_backend", lambda: local)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached values live in the cache (and the addresses whose

@@ -6,7 +6,8 @@ overlap (the second is logged as busy), and one transaction per page. Contacts a
 incremental (from the saved ``dateUpdated`` watermark, less an overlap); ``full=True`` reads
 everything. The watermark never passes the moment the run started: one contact dated in the
 future would otherwise hide every later change until that date. After pipelines, the default
-stage mappings are installed; after users, employees are matched by email.
+stage mappings are installed; after users, employees are matched by email. The scheduled
+sync fans out (``enqueue_each``): one task per resource, so several clusters share the work.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ghl.services import feeds, mirror, staff, stages
 
 log = logging.getLogger(__name__)
 SYNC_LOCKS = "ghl_sync"   # the space of the named locks: one sync of a record type at a time
+FAN_OUT_GROUP = "ghl-sync"
 
 # A contact saved just before the watermark may become visible to search a little later.
 CONTACT_OVERLAP = timedelta(minutes=5)
@@ -77,6 +79,31 @@ def sync(names: list[str] | None = None, *, full: bool = False,
     run_id = uuid.uuid4()
     return [sync_resource(r, client=client, run_id=run_id, full=full, progress=progress)
             for r in resolve(names)]
+
+
+def sync_one(name: str, *, run_id: uuid.UUID | None = None, full: bool = False,
+             client: GHLClient | None = None) -> SyncLog:
+    """One resource by name (``KeyError`` for an unknown one) under its lock; its log row
+    says "busy" when another sync of it was running anywhere."""
+    return sync_resource(resolve([name])[0], client=client or GHLClient(),
+                         run_id=run_id or uuid.uuid4(), full=full)
+
+
+def enqueue_each() -> dict[str, str]:
+    """Queue one task per resource (``ghl.tasks.sync_feed``) for whichever worker of
+    whichever cluster is free; they share one run id in the sync log. A resource being
+    synced now is not queued ("busy")."""
+    from django_q.tasks import async_task
+
+    run_id = str(uuid.uuid4())
+    statuses = {}
+    for name in RESOURCES:
+        with named_lock(SYNC_LOCKS, name) as free:
+            statuses[name] = "queued" if free else "busy"
+        if free:
+            async_task("ghl.tasks.sync_feed", name, run_id, task_name=f"GHL sync {name}",
+                       group=FAN_OUT_GROUP)
+    return statuses
 
 
 def sync_resource(resource: Resource, *, client: GHLClient, run_id: uuid.UUID,

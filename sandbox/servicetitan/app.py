@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -24,7 +26,13 @@ from sandbox.credentials import (
 )
 from sandbox.http import Request, Response
 from sandbox.servicetitan import control, routes
-from sandbox.servicetitan.auth import RateLimiter, Tokens, authenticate, token_endpoint
+from sandbox.servicetitan.auth import (
+    RateLimiter,
+    Seconds,
+    Tokens,
+    authenticate,
+    token_endpoint,
+)
 from sandbox.servicetitan.layout import build_tenant
 from sandbox.servicetitan.options import Clock, Options
 from sandbox.servicetitan.params import BadRequest, export_query, list_query
@@ -83,6 +91,7 @@ class ServiceTitanSandbox:
             self.options = self.initial_options
             self.tokens = Tokens()
             self.limiter = RateLimiter()
+            self.seconds = Seconds()
             self.store.reset()
             self.lists = ListCache()
             self.requests: Counter[str] = Counter()
@@ -90,8 +99,9 @@ class ServiceTitanSandbox:
     def handle(self, request: Request) -> Response:
         if request.path.startswith("/_control/"):
             return control.handle(self, request)
+        arrived = time.time()  # before waiting for the lock: when the request came
         with self.lock:
-            result = self._serve(request)
+            result = self._serve(request, arrived)
         if isinstance(result, Response):
             return result
         # orjson: a page of 1000 invoices encodes ~6x faster than with json (same bytes).
@@ -101,12 +111,13 @@ class ServiceTitanSandbox:
             body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
         return Response(200, body, {"Content-Type": JSON_TYPE})
 
-    def _serve(self, request: Request) -> Response | dict:
+    def _serve(self, request: Request, arrived: float) -> Response | dict:
         now = self.clock.now()
         if request.path.rstrip("/") == TOKEN_PATH:
             self.requests[TOKEN_PATH] += 1
             credentials = (SANDBOX_ST_CLIENT_ID, SANDBOX_ST_CLIENT_SECRET)
             return token_endpoint(request, self.tokens, credentials, now, self.options.token_ttl)
+        self.seconds.arrived(arrived)  # an API request (the token has its own host and limit)
         found = routes.match(request.path)
         self.requests[found.template if found else "unmatched"] += 1
         if found is None:
@@ -121,6 +132,7 @@ class ServiceTitanSandbox:
         if self.options.rate_limit is not None:
             wait = self.limiter.retry_after(now, self.options.rate_limit, self.options.rate_window)
             if wait is not None:
+                self.seconds.refused += 1
                 return problem(429, {"rateLimit": ["Too many requests."]},
                                headers={"Retry-After": str(wait)})
         try:
@@ -195,13 +207,20 @@ class ServiceTitanSandbox:
         return iso(self.clock.now())
 
     def stats(self) -> dict:
-        """Requests per endpoint (path template with ``{tenant}``) since the last reset."""
+        """Requests per endpoint (path template with ``{tenant}``) since the last reset; the
+        busiest second of the wall clock (API requests, refused ones included: what
+        ServiceTitan's limit counts) and how many were refused with 429."""
         with self.lock:
-            return {"endpoints": dict(self.requests), "total": sum(self.requests.values())}
+            count, second = self.seconds.busiest
+            at = datetime.fromtimestamp(second, UTC).isoformat() if count else None
+            return {"endpoints": dict(self.requests), "total": sum(self.requests.values()),
+                    "busiest_second": {"requests": count, "at": at},
+                    "rate_limited": self.seconds.refused}
 
     def clear_stats(self) -> None:
         with self.lock:
             self.requests.clear()
+            self.seconds = Seconds()
 
     def counts(self) -> dict[str, int]:
         """Records per resource (base plus created), and their ``total``."""

@@ -89,3 +89,23 @@ class RateLimiter:
             return max(1, math.ceil((self._hits[0] + span - now) / SECOND))
         self._hits.append(now)
         return None
+
+
+class Seconds:
+    """The API requests that arrived in each second of the wall clock, refused ones too (what
+    ServiceTitan would see), and the busiest such second since the last reset."""
+
+    def __init__(self) -> None:
+        self._counts: dict[int, int] = {}
+        self.busiest: tuple[int, int] = (0, 0)   # (requests, epoch second)
+        self.refused = 0
+
+    def arrived(self, at: float) -> None:
+        second = int(at)
+        count = self._counts.get(second, 0) + 1
+        self._counts[second] = count
+        if count > self.busiest[0]:
+            self.busiest = (count, second)
+        if len(self._counts) > 120:  # only the running maximum needs the past
+            for old in sorted(self._counts)[:-60]:
+                del self._counts[old]

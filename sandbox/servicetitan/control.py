@@ -4,7 +4,8 @@
     POST   /_control/expire-tokens               every issued token stops working
     GET    /_control/options                     current options
     POST   /_control/options      {name: value}  set options (token_ttl, recent_delay, …)
-    GET    /_control/stats                       requests per endpoint
+    GET    /_control/stats                       requests per endpoint, the busiest second
+                                                 (requests in it, refused included), 429s
     DELETE /_control/stats                       forget them
     GET    /_control/counts                      records per resource
     GET    /_control/clock                       the sandbox time

@@ -30,7 +30,7 @@ class SyncLogAdmin(CsvExport, ReadOnlyAdmin):
                   "warnings", "requests", "retries", "duration", "error")
     list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
                     "records", "outcome", "rejected_count", "warnings_count", "calls", "rate",
-                    "full")
+                    "full", "worker")
     list_filter = ("status", "resource", "full")
     search_fields = ("resource", "=run_id", "error")
     date_hierarchy = "started_at"

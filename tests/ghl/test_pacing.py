@@ -106,3 +106,81 @@ def test_a_429_caused_elsewhere_is_waited_out_and_the_call_succeeds(slow_ghl):
     assert client.get("/users/", locationId=client.location_id)["users"]
     assert [r["status"] for r in vendor.requests()][-2:] == [429, 200]
     assert clock.slept == [10.0]
+
+
+class Refused(Exception):
+    pass
+
+
+def refuse(seconds: float) -> None:
+    raise Refused(seconds)
+
+
+def shared_budget(daily_limit: int = 1000):
+    import uuid
+
+    from ghl.pacing import SharedBudget
+
+    return SharedBudget(f"ghl:test:{uuid.uuid4().hex}", daily_limit)
+
+
+@pytest.mark.django_db
+def test_the_burst_is_counted_by_every_process_together():
+    budget = shared_budget()
+    limits = {**HEADERS, "X-RateLimit-Max": "3", "X-RateLimit-Interval-Milliseconds": "3600000",
+              "X-RateLimit-Remaining": "3"}
+    first, second = Pacer(shared=budget, sleep=refuse), Pacer(shared=budget, sleep=refuse)
+    for pacer in (first, second):
+        pacer.observe(limits)
+    first.acquire()
+    first.acquire()
+    second.acquire()   # the third of the burst, from another process
+    with pytest.raises(Refused) as waited:
+        second.acquire()
+    assert 0 < waited.value.args[0] <= 3600
+
+
+def test_the_documented_burst_is_a_hundred_per_ten_seconds():
+    from ghl import pacing
+
+    assert pacing.DEFAULT_BURST == (100, 10.0)
+
+
+@pytest.mark.django_db
+def test_before_ghl_has_said_the_documented_burst_is_counted(monkeypatch):
+    from ghl import pacing
+
+    # An hour's window: a test that straddled the end of a 10 s window would see two.
+    monkeypatch.setattr(pacing, "DEFAULT_BURST", (3, 3600.0))
+    budget = shared_budget()
+    pacers = [Pacer(shared=budget, sleep=refuse) for _ in range(2)]
+    for n in range(3):
+        pacers[n % 2].acquire()
+    with pytest.raises(Refused):
+        pacers[0].acquire()
+
+
+@pytest.mark.django_db
+def test_a_spent_daily_allowance_is_a_retryable_429_without_calling_ghl(sandbox):
+    from ghl.client import GHLError
+
+    vendor = sandbox.vendor("ghl")
+    vendor_location = GHLClient().location_id
+    budget = shared_budget(daily_limit=2)
+    pacers = [Pacer(shared=budget) for _ in range(2)]   # two processes
+    for pacer in pacers:
+        GHLClient(pacer=pacer).get("/users/", locationId=vendor_location)
+    before = len(vendor.requests())
+    with pytest.raises(GHLError) as error:
+        GHLClient(pacer=pacers[0], sleep=lambda s: None).get("/users/", locationId=vendor_location)
+    assert error.value.status == 429 and error.value.retryable
+    assert "daily allowance" in str(error.value) and error.value.retry_after > 0
+    assert len(vendor.requests()) == before
+
+
+@pytest.mark.django_db
+def test_the_process_pacer_counts_in_the_shared_budget(settings):
+    settings.REDIS_URL = ""
+    pacer = shared_pacer("http://shared.example", "a-token")
+    assert pacer.shared is not None and "a-token" not in pacer.shared.key
+    assert pacer.shared.daily_limit == settings.GHL_DAILY_LIMIT

@@ -3,6 +3,8 @@ faults reaching a ServiceTitan client."""
 
 from __future__ import annotations
 
+from sandbox.servicetitan.auth import Seconds
+
 CUSTOMERS = "/crm/v2/tenant/{tenant}/customers"
 
 
@@ -73,3 +75,32 @@ def test_injected_faults_do_not_reach_the_control_api(st, st_server):
     st_server.app.faults.add(vendor="servicetitan", status=500, times=None)
 
     assert st.control("GET", "counts").status_code == 200
+
+
+def test_the_busiest_second_is_the_one_with_the_most_requests():
+    seconds = Seconds()
+    for at in (100.1, 100.9, 101.0, 102.2, 102.3, 102.99):
+        seconds.arrived(at)
+    assert seconds.busiest == (3, 102)
+
+
+def test_the_busiest_second_counts_refused_requests_too(st):
+    st.token()
+    st.vendor.clear_stats()
+    st.vendor.set_options(rate_limit=3, rate_window=3600)
+    for _ in range(5):
+        st.get(CUSTOMERS)
+
+    stats = st.control("GET", "stats").json()
+
+    assert stats["rate_limited"] == 2
+    # five requests in at most two seconds of the clock: one of them had three or more
+    assert 3 <= stats["busiest_second"]["requests"] <= 5
+    assert stats["busiest_second"]["at"].endswith("+00:00")
+
+
+def test_clearing_the_statistics_forgets_the_busiest_second(st):
+    st.token()
+    st.get(CUSTOMERS)
+    st.control("DELETE", "stats")
+    assert st.control("GET", "stats").json()["busiest_second"] == {"requests": 0, "at": None}

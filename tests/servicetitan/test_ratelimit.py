@@ -74,3 +74,47 @@ def test_threads_share_the_limit():
 def test_a_rate_must_be_positive():
     with pytest.raises(ValueError):
         RateLimiter(0)
+
+
+@pytest.mark.django_db
+def test_the_client_takes_its_calls_from_the_budget_every_process_shares(settings):
+    from servicetitan.client import ServiceTitanClient
+    from servicetitan.ratelimit import IN_FLIGHT_MARGIN, SharedLimiter
+
+    settings.REDIS_URL = ""
+    limiter = ServiceTitanClient(settings.SERVICETITAN).limiter
+    assert isinstance(limiter, SharedLimiter)
+    assert limiter.budget.per_second == 60 * IN_FLIGHT_MARGIN
+    assert limiter.budget.key.startswith(f"servicetitan:{settings.SERVICETITAN.tenant_id}:")
+    assert settings.SERVICETITAN.app_key not in limiter.budget.key
+
+
+@pytest.mark.django_db
+def test_two_processes_limiters_space_their_calls_together(settings):
+    import uuid
+
+    from servicetitan.ratelimit import SharedLimiter
+
+    key = f"servicetitan:test:{uuid.uuid4().hex}"
+    slept: list[float] = []
+    first = SharedLimiter(0.1, key, sleep=slept.append)   # one call per ~10.5 s
+    second = SharedLimiter(0.1, key, sleep=slept.append)  # another process's
+    first.acquire()
+    second.acquire()
+    assert len(slept) == 1 and 9 < slept[0] <= 1 / (0.1 * 0.95)
+
+
+@pytest.mark.django_db
+def test_behind_the_shared_budget_a_429_still_waits_as_long_as_retry_after_says(
+        sandbox, st, make_client, waits):
+    import uuid
+
+    from servicetitan.ratelimit import SharedLimiter
+
+    sandbox.app.faults.add(vendor="servicetitan", path_contains="/customers", status=429,
+                           retry_after=7, times=2)
+    client = make_client(limiter=SharedLimiter(1000, f"servicetitan:test:{uuid.uuid4().hex}"))
+
+    client.get("/crm/v2/tenant/1000001/customers")
+
+    assert waits.seconds == [7.0, 7.0] and client.retries == 2

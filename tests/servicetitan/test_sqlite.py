@@ -34,3 +34,14 @@ def test_the_sync_runs_on_sqlite_and_announces_changes(tmp_path, sandbox, st):
     assert db.execute("SELECT count(*) FROM st_estimate_items").fetchone()[0] == 491
     events = db.execute("SELECT event_type, entity_id FROM workflow_events").fetchall()
     assert events == [("customer.updated", "10000001")]
+
+
+def test_on_sqlite_the_scheduled_sync_runs_every_resource_itself_instead_of_fanning_out(
+        tmp_path, sandbox, st):
+    manage(tmp_path, sandbox, "migrate", "-v0")
+    out = manage(tmp_path, sandbox, "shell", "-c", "import json; from servicetitan.tasks import "
+                 "sync_incremental; print(json.dumps(sync_incremental()))")
+    statuses = json.loads(out.strip().splitlines()[-1])
+    assert len(statuses) == 18 and set(statuses.values()) == {"success"}
+    db = sqlite3.connect(tmp_path / "db.sqlite3")
+    assert db.execute("SELECT count(*) FROM django_q_ormq").fetchone()[0] == 0
