@@ -46,6 +46,7 @@ class SendSmsStep(StepType):
     type = "send_sms"
     label = "Send a text"
     side_effects = True
+    outputs = ("phone", "status", "blocked")
     params = (
         Param("body", "sms", "text", required=True, measure=segment_count,
               help="placeholders: {{ customer.first_name }}, {{ entity.total }}"),

@@ -190,3 +190,15 @@ def test_renaming_a_step_takes_the_jumps_to_it_along(page: Page, log_in):
     assert steps["yes"]["else"] == "tell_staff"
     assert steps["reply"]["timeout_goto"] == "tell_staff"
     assert "tell" not in steps and saved.version == 2
+
+
+def test_a_branch_offers_what_the_steps_before_it_left(page: Page, log_in):
+    saved = definition_save(data={**RICH, "name": "Branch fields"}, actor="test")
+    log_in("Manager")
+    page.goto(f"/admin/workflows/workflowdefinition/{saved.pk}/change/")
+    field = page.locator("input[data-path=\"step 'yes'.rule.all[0].field\"]")
+    offered = page.locator(f"datalist#{field.get_attribute('list')} option")
+    values = [option.get_attribute("value") for option in offered.all()]
+    assert values[:4] == ["steps.hello.phone", "steps.hello.status", "steps.hello.blocked",
+                          "steps.reply.event.body"]
+    assert "total" in values and "steps.hook.status" not in values   # hook comes after

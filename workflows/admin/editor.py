@@ -29,6 +29,7 @@ def editor_schema() -> dict[str, Any]:
     return {
         "step_types": [{"type": name, "label": step.label or name,
                         "params": [p.as_dict() for p in step.params],
+                        "outputs": list(step.outputs),
                         "declared": bool(step.params) or name == "end"}
                        for name, step in sorted(REGISTRY.items())],
         "events": [{"value": name, "entity": entity, "label": f"{name} — {label}"}

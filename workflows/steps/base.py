@@ -106,8 +106,10 @@ class Param:
 class StepType:
     type: ClassVar[str]
     label: ClassVar[str] = ""
-    # What the definition editor shows for this type (validate stays the judge).
+    # What the definition editor shows for this type (validate stays the judge), and what a
+    # later step's rule can read of its output (``steps.<id>.<output>``).
     params: ClassVar[tuple[Param, ...]] = ()
+    outputs: ClassVar[tuple[str, ...]] = ()
     side_effects: ClassVar[bool] = False   # True: passes the idempotency key on
     max_attempts: ClassVar[int] = 5        # a step definition may lower or raise it
     # Parameters that name another step ("then", "else", …): the definition validator checks

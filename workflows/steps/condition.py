@@ -25,6 +25,7 @@ class ConditionStep(StepType):
     type = "condition"
     label = "Branch on a rule"
     goto_params = ("then", "else")
+    outputs = ("passed",)
     params = (
         Param("rule", "rule", "when", required=True),
         Param("then", "step", "then go to", help="empty: the next step"),

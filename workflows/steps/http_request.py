@@ -43,6 +43,7 @@ class HttpRequestStep(StepType):
     type = "http_request"
     label = "HTTP request (webhook)"
     side_effects = True
+    outputs = ("status", "response")
     params = (
         Param("method", "choice", "method", choices=METHODS, default="POST"),
         Param("url", "text", "URL", required=True, help="http(s)://…; placeholders allowed"),

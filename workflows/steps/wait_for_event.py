@@ -35,6 +35,7 @@ class WaitForEventStep(StepType):
     type = "wait_for_event"
     label = "Wait for an event"
     goto_params = ("timeout_goto",)
+    outputs = ("event.body", "event.phone", "timed_out")
     params = (
         Param("event", "event", "event", required=True),
         Param("correlation", "map", "matching", required=True,

@@ -21,6 +21,7 @@ def test_every_registered_step_type_is_offered_with_its_declared_parameters():
     assert set(offered) == set(REGISTRY)
     assert [p["name"] for p in offered["send_sms"]["params"]] == ["body", "purpose"]
     assert offered["send_sms"]["params"][0]["kind"] == "sms"
+    assert "event.body" in offered["wait_for_event"]["outputs"]
     assert offered["http_request"]["params"][0]["choices"] == ["GET", "POST", "PUT", "PATCH",
                                                                "DELETE"]
 

@@ -109,11 +109,16 @@
     const first = (state.trigger_event || "").split(",")[0].trim();
     return eventEntity[first] || first.split(".")[0];
   }
-  function fieldList() {
-    const id = "de-fields";
+  function fieldList(before) {
+    // The entity's fields; in a step's rule also what the steps before it left
+    // (steps.<id>.<output>, vars.<name>).
+    const id = before === undefined ? "de-fields" : `de-fields-${before}`;
     let list = document.getElementById(id);
     if (!list) { list = el("datalist", { id }); document.body.append(list); }
-    list.replaceChildren(...(schema.fields[entity()] || []).map((f) => el("option", { value: f })));
+    const earlier = before === undefined ? [] : state.steps.slice(0, before).flatMap((s) =>
+      ((stepTypes[s.type] || {}).outputs || []).map((o) => `steps.${s.id}.${o}`).concat(
+        s.type === "set" ? Object.keys(s.values || {}).map((k) => `vars.${k}`) : []));
+    list.replaceChildren(...earlier.concat(schema.fields[entity()] || []).map((f) => el("option", { value: f })));
     return id;
   }
 
@@ -127,7 +132,7 @@
       return { mode, rows: rule[mode] };
     return null;
   }
-  function ruleEditor(get, set, path, relative) {
+  function ruleEditor(get, set, path, relative, before) {
     const parsed = rowsOf(get());
     if (!parsed) return jsonBox(get, set, path, "This rule nests groups or related records; " +
       "edit it as JSON here (or in the advanced view).");
@@ -157,7 +162,7 @@
         "data-path": `${at}.value`, onchange: (e) => { leaf.value = e.target.value === "true"; store(); changed(); },
       });
       box.append(el("div", { class: "de-leaf", "data-path": at },
-        el("input", { type: "text", list: fieldList(), value: leaf.field || "", class: "de-field",
+        el("input", { type: "text", list: fieldList(before), value: leaf.field || "", class: "de-field",
           placeholder: "field", "data-path": `${at}.field`, "aria-label": "field",
           oninput: (e) => { leaf.field = e.target.value.trim(); store(); changed(); } }),
         select(ops, leaf.op, { "data-path": `${at}.op`, "aria-label": "operator", onchange: (e) => {
@@ -212,7 +217,8 @@
         return select([["", "(the next step)"]].concat(state.steps.filter((s) => s !== step)
           .map((s) => [s.id, `${s.id} (${(stepTypes[s.type] || {}).label || s.type})`])), value ?? "",
           { "data-path": at, onchange: (e) => { put(e.target.value); } });
-      case "rule": return ruleEditor(() => step[p.name], (v) => { step[p.name] = v; }, at, false);
+      case "rule": return ruleEditor(() => step[p.name], (v) => { step[p.name] = v; }, at, false,
+        state.steps.indexOf(step));
       case "event":
         return select([["", "—"]].concat(schema.events.map((e) => [e.value, e.label])), value ?? "",
           { "data-path": at, onchange: (e) => put(e.target.value) });
