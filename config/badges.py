@@ -17,14 +17,14 @@ TONES = {  # text colour, background
 }
 STATUS_TONES = {
     **dict.fromkeys(("success", "completed", "delivered", "sent", "applied", "linked", "won",
-                     "accepted", "received", "active", "ok"), "good"),
+                     "accepted", "received", "active", "ok", "answered", "done"), "good"),
     **dict.fromkeys(("failed", "gave_up", "undelivered", "blocked", "rejected", "unknown",
                      "error", "partial", "lost"), "bad"),
     **dict.fromkeys(("pending", "waiting", "deferred", "retrying", "queued", "scheduled",
                      "sending", "open"), "wait"),
     **dict.fromkeys(("running",), "busy"),
     **dict.fromkeys(("cancelled", "canceled", "ignored", "unchanged", "busy", "skipped",
-                     "abandoned", "inactive"), "quiet"),
+                     "abandoned", "inactive", "closed"), "quiet"),
 }
 STYLE = ("display:inline-block;padding:1px 8px;border-radius:10px;font-size:11px;"
          "font-weight:600;white-space:nowrap;color:{};background:{}")

@@ -2,8 +2,9 @@
 role is only a list of grants:
 
 - **Viewer**: sees everything, changes nothing.
-- **Dispatcher**: a Viewer who handles texting — opt numbers out and back in (with a reason),
-  works the free-text opt-out review queue, imports opt-out lists.
+- **Dispatcher**: a Viewer who handles texting — answers customers' texts from the inbox and
+  closes conversations, opts numbers out and back in (with a reason), works the free-text
+  opt-out review queue, imports opt-out lists.
 - **Manager**: a Dispatcher who also runs the automation — workflow definitions and
   instances (retry, skip, cancel), ServiceTitan syncs and cursors, GHL pushes, stage and
   employee mappings, webhook re-application, task schedules, and queueing a finished task
@@ -37,13 +38,15 @@ class Grant:
 
 VIEWER = [Grant(app, ("view",)) for app in OUR_APPS]
 DISPATCHER = [*VIEWER, Grant("messaging", ("add", "change"),
-                             ("communicationpreference", "optoutreview"))]
+                             ("communicationpreference", "optoutreview")),
+              Grant("messaging", ("change", "reply"), ("conversation",))]
 MANAGER = [
     *DISPATCHER,
     Grant("workflows", ("add", "change", "delete"), ("workflowdefinition",)),
     Grant("workflows", ("change",), ("workflowinstance",)),
     Grant("servicetitan", ("change",), ("syncstate",)),
-    Grant("ghl", ("change",), ("estimateopportunity", "employee", "webhookdelivery")),
+    Grant("ghl", ("change",), ("estimateopportunity", "employee", "webhookdelivery",
+                               "conversationoutbox")),
     Grant("ghl", ("add", "change", "delete"), ("stagemapping",)),
     Grant("django_q", ("add", "change", "delete"), ("schedule",)),
     Grant("config", ("resubmit",), ("taskrecord",)),

@@ -295,6 +295,24 @@ GHL_WEBHOOK_REFUSED_SAMPLE = env.int("GHL_WEBHOOK_REFUSED_SAMPLE", default=100)
 # instead of holding a web worker (PostgreSQL).
 GHL_WEBHOOK_LOCK_TIMEOUT_MS = 5000
 
+# --- GHL as the SMS conversation provider (ghl/services/conversations/) ----------------------
+# Every text in and out copied into the contact's GHL conversation, reps' replies from GHL
+# sent through Twilio (POST /webhooks/ghl/provider/). Off: nothing is copied and the
+# provider webhook answers 404.
+GHL_CONVERSATIONS = strict_bool("GHL_CONVERSATIONS", default=True)
+# The provider's id in GHL's marketplace app ("conversationProviderId"; optional for the
+# default SMS provider).
+GHL_CONVERSATION_PROVIDER_ID = env.str("GHL_CONVERSATION_PROVIDER_ID", default="")
+# The outbox: attempts before an item is given up (backoff 30 s doubling to 30 min, so 12
+# attempts span about 3 hours of GHL being down), and how far back texts are picked up.
+GHL_OUTBOX_MAX_ATTEMPTS = env.int("GHL_OUTBOX_MAX_ATTEMPTS", default=12)
+GHL_OUTBOX_LOOKBACK_HOURS = env.int("GHL_OUTBOX_LOOKBACK_HOURS", default=24)
+
+# Estimates pushed to GHL as opportunities by themselves (ghl/services/auto_push.py): every
+# minute, at most this many (the first backfill goes at that pace, and resumes if stopped).
+GHL_AUTO_PUSH_ESTIMATES = strict_bool("GHL_AUTO_PUSH_ESTIMATES", default=True)
+GHL_AUTO_PUSH_PER_RUN = env.int("GHL_AUTO_PUSH_PER_RUN", default=30)
+
 # --- Messaging ------------------------------------------------------------------------------
 # Reply texts and sending rules (messaging/conf.py documents every key).
 MESSAGING = {
@@ -304,12 +322,31 @@ MESSAGING = {
     "sends_per_second": env.float("SMS_SENDS_PER_SECOND", default=1.0),
     # At most this many marketing texts to a number in any 7 days (0: no cap).
     "marketing_per_week": env.int("SMS_MARKETING_PER_WEEK", default=3),
+    # Conversations: the group owning those no rule gives a person (and reminded of
+    # unanswered ones), and after how many minutes it is reminded.
+    "conversation_group": env.str("CONVERSATION_GROUP", default="Sales"),
+    "reminder_after_minutes": env.int("CONVERSATION_REMINDER_MINUTES", default=30),
     "reply_texts": {kind: text for kind, text in {
         "opt_out": env.str("SMS_REPLY_OPT_OUT", default=""),
         "opt_in": env.str("SMS_REPLY_OPT_IN", default=""),
         "help": env.str("SMS_REPLY_HELP", default=""),
     }.items() if text},
 }
+
+# --- Email (conversation notifications, the notify_staff step) ------------------------------
+# Development prints every email on the console; production sends through SMTP
+# (EMAIL_HOST…). A provider's HTTP API goes through django-anymail: install it, add
+# "anymail" to INSTALLED_APPS and set EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=(
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = secret("EMAIL_HOST_PASSWORD", default="") or ""
+EMAIL_USE_TLS = strict_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PerfectCatch <automation@localhost>")
 
 # --- Workflows ------------------------------------------------------------------------------
 # Networks the http_request step may reach although they are not public (loopback, private,

@@ -10,7 +10,8 @@ class GHLConfig(AppConfig):
         # The ghl_push_estimate and ghl_update_opportunity workflow steps register on import.
         from ghl import checks, health, steps  # noqa: F401
         from ghl.services import apply, dnd
-        from messaging.hooks import on_preference_change
+        from ghl.services.outbox import nudge_outbox
+        from messaging.hooks import on_preference_change, on_texts_changed
         from workflows import entities
 
         # The workflow events the GHL webhooks write (what the definition editor offers).
@@ -24,3 +25,6 @@ class GHLConfig(AppConfig):
             apply.CONTACT_LISTENERS.append(dnd.mirror_from_ghl)
         if settings.GHL.enabled:
             on_preference_change(dnd.on_preference_change)
+            # Texts in and out, and their statuses, into the GHL conversation: the outbox
+            # task reads them from sms_messages; this only makes it run soon.
+            on_texts_changed(nudge_outbox)

@@ -1,5 +1,6 @@
 """The GoHighLevel panel on the admin front page: mirror sizes, pushes, unmatched staff, the
-last sync and the webhook deliveries given up."""
+last sync, the webhook deliveries given up, and what the conversation outbox still has to
+tell GHL (waiting: GHL busy or down; given up: needs someone)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from config.dashboard import ORANGE, RED, Panel, Tile, ago
 from ghl.models import (
+    ConversationOutbox,
     Employee,
     EstimateOpportunity,
     GHLContact,
@@ -23,6 +25,9 @@ def ghl_panel(user) -> dict:
     unmatched = Employee.objects.filter(ghl_user__isnull=True, active=True).count()
     last = SyncState.objects.aggregate(last=Max("last_success_at"))["last"]
     gave_up = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.GAVE_UP).count()
+    outbox = dict(ConversationOutbox.objects.exclude(state=ConversationOutbox.State.DONE)
+                  .values_list("state").annotate(n=Count("pk")))
+    outbox_url = reverse("admin:ghl_conversationoutbox_changelist") + "?state__exact="
     return {"tiles": [
         Tile("contacts", GHLContact.objects.count(), reverse("admin:ghl_ghlcontact_changelist")),
         Tile("opportunities", GHLOpportunity.objects.count(),
@@ -35,6 +40,10 @@ def ghl_panel(user) -> dict:
         Tile("webhooks given up", gave_up,
              reverse("admin:ghl_webhookdelivery_changelist") + "?status__exact=gave_up",
              RED if gave_up else ""),
+        Tile("texts waiting for GHL", outbox.get("pending", 0), outbox_url + "pending",
+             ORANGE if outbox.get("pending") else ""),
+        Tile("texts GHL gave up on", outbox.get("gave_up", 0), outbox_url + "gave_up",
+             RED if outbox.get("gave_up") else ""),
     ]}
 
 

@@ -1,6 +1,7 @@
 """``make run``'s GHL demo (called by ``manage.py runstack`` once the sandbox and the web
 server are up): a first sync from the GHL sandbox, a couple of Open estimates pushed as
-opportunities, then a change "made by staff in GHL" coming back through our signed webhook.
+opportunities, then a change "made by staff in GHL" coming back through our signed webhook;
+then the conversations demo (``demo_conversations``).
 
 The sandbox is told to send its webhooks to ``PUBLIC_BASE_URL/webhooks/ghl/`` (the local web
 server, as it is by default for ``make run``).
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from ghl.client import GHLError
+from ghl.demo_conversations import run as run_conversations
 from ghl.models import GHLOpportunity
 from ghl.services.plan import PushError
 from ghl.services.push import PushResult, ghl_push_estimate
@@ -90,3 +92,6 @@ def run_demo(stdout: TextIO) -> None:
         return
     _say(stdout, "  see it in the admin: /admin/ghl/ghlopportunity/ and /admin/ghl/"
                  "webhookdelivery/")
+    if settings.TWILIO.using_sandbox and settings.GHL_CONVERSATIONS:
+        _say(stdout, "Conversations: a reply, its owner, a staff answer, a rep in GHL")
+        run_conversations(stdout)

@@ -11,4 +11,8 @@ SCHEDULES = [
                  vendor="GHL"),
     ScheduleSpec(name="ghl-webhook-retry", func="ghl.tasks.retry_webhook_deliveries",
                  minutes=1, vendor="GHL"),
+    ScheduleSpec(name="ghl-conversation-outbox", func="ghl.tasks.drain_conversation_outbox",
+                 minutes=1, vendor="GHL"),
+    ScheduleSpec(name="ghl-estimate-push", func="ghl.tasks.push_changed_estimates",
+                 minutes=1, vendor="GHL"),
 ]

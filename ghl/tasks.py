@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from config.locks import shared_by_hosts
-from ghl.services import dnd
+from ghl.services import auto_push, dnd, outbox
 from ghl.services.deliveries import retry_due
 from ghl.services.sync import enqueue_each, sync, sync_one
 
@@ -43,5 +43,23 @@ def retry_webhook_deliveries() -> dict[str, int]:
     return retry_due()
 
 
+def drain_conversation_outbox() -> dict[str, int]:
+    """Every minute, and nudged after texts: new texts and statuses into the outbox, then the
+    due rows sent to GHL (``ghl.services.outbox``)."""
+    if not outbox.enabled():
+        return {"collected": 0}
+    collected = outbox.collect()
+    drained = outbox.drain()
+    return {"collected": collected, **drained.__dict__}
+
+
+def push_changed_estimates() -> dict[str, int | bool]:
+    """Every minute: new and changed estimates pushed as opportunities, a batch at a time
+    (``ghl.services.auto_push``)."""
+    outcome = auto_push.push_changed()
+    return {"pushed": len(outcome.pushed), "failed": len(outcome.failed), "busy": outcome.busy}
+
+
 # What the task queue may run (config/taskqueue.py).
-TASKS = (sync_all, sync_feed, mirror_sms_preference, reconcile_sms_dnd, retry_webhook_deliveries)
+TASKS = (sync_all, sync_feed, mirror_sms_preference, reconcile_sms_dnd, retry_webhook_deliveries,
+         drain_conversation_outbox, push_changed_estimates)

@@ -9,6 +9,9 @@
         "marketing_per_week": 3,      # marketing texts to one number in any 7 days (0: any)
         "max_pacing_wait": 10.0,      # seconds a send may wait for its slot before retrying
         "stale_pending_after": 120,   # seconds before a row still "pending" is "unknown"
+        "conversation_group": "Sales",  # owns a conversation no rule gives a person; gets
+                                        # the reminders
+        "reminder_after_minutes": 30,   # unanswered this long: the group is reminded
     }
 
 The defaults suit a single US long code. ``settings`` is read on every call, so tests can
@@ -43,6 +46,8 @@ class MessagingConf:
     marketing_per_week: int = 3
     max_pacing_wait: float = 10.0
     stale_pending_after: float = 120.0
+    conversation_group: str = "Sales"
+    reminder_after_minutes: int = 30
 
     @property
     def stale_pending(self) -> timedelta:
@@ -71,4 +76,8 @@ def messaging_conf() -> MessagingConf:
     if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
         raise ImproperlyConfigured("MESSAGING: marketing_per_week must be a whole number "
                                    "(0 for no cap)")
+    minutes = conf.reminder_after_minutes
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
+        raise ImproperlyConfigured("MESSAGING: reminder_after_minutes must be a whole number "
+                                   "of minutes, at least 1")
     return conf

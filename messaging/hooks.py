@@ -66,3 +66,32 @@ def _run(callback: PreferenceCallback, notice: PreferenceNotice) -> None:
     except Exception:  # one subscriber's bug must not stop the others or the caller
         log.exception("preference callback %s failed", getattr(callback, "__qualname__",
                                                                 callback))
+
+
+# --- Texts written or changed ---------------------------------------------------------------
+# Other apps (GHL's conversation copy) are told, after commit, that ``sms_messages`` changed —
+# a text received, handed to Twilio or refused, a delivery status — so they can queue their
+# own work soon. No details: the subscriber reads the table (it must not miss a row because
+# a process died before calling it, so the table is its source, the call only a nudge).
+TextsCallback = Callable[[], None]
+_TEXT_CALLBACKS: list[TextsCallback] = []
+
+
+def on_texts_changed(callback: TextsCallback) -> TextsCallback:
+    """Register ``callback`` (once). Keep it cheap: it runs on the webhooks' paths."""
+    if callback not in _TEXT_CALLBACKS:
+        _TEXT_CALLBACKS.append(callback)
+    return callback
+
+
+def texts_changed() -> None:
+    """Run every texts callback after the current transaction commits."""
+    for callback in list(_TEXT_CALLBACKS):
+        transaction.on_commit(partial(_run_texts, callback))
+
+
+def _run_texts(callback: TextsCallback) -> None:
+    try:
+        callback()
+    except Exception:
+        log.exception("texts callback %s failed", getattr(callback, "__qualname__", callback))

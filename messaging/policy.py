@@ -6,7 +6,8 @@ ServiceTitan contact with this number is marked do-not-text (column or
 ``phoneSettings.doNotText``), or a customer with this number is flagged do-not-service.
 Blocked for marketing only: the customer is flagged do-not-mail, or the contact's
 ``preferences.marketingUpdatesEnabled`` is false (``jobRemindersEnabled`` false blocks
-transactional texts). A contact without preferences blocks nothing: ServiceTitan leaves them
+transactional texts; a conversational reply — staff answering the customer's own text — is
+blocked by neither). A contact without preferences blocks nothing: ServiceTitan leaves them
 null for contacts nobody set up. Deferred: a marketing text outside the sending hours in the
 recipient's local time (``quiet_hours.recipient_window``: their state, else their number's
 area code), or to a number that already had ``marketing_per_week`` marketing texts in the last
@@ -141,13 +142,19 @@ def _quiet_until(phone: str, customer_id: int | None, now: datetime) -> datetime
         return quiet_hours.business_window(phone, default, why).next_allowed(now)
 
 
+# The contact preference that blocks each purpose; a conversational reply (an answer to the
+# customer's own text) is neither a marketing update nor a job reminder.
+_PREFERENCE_FLAGS = {Purpose.MARKETING: "marketingUpdatesEnabled",
+                     Purpose.TRANSACTIONAL: "jobRemindersEnabled"}
+
+
 def _contact_block(contacts: list[CustomerContact], purpose: str) -> str:
-    flag = "marketingUpdatesEnabled" if purpose == Purpose.MARKETING else "jobRemindersEnabled"
+    flag = _PREFERENCE_FLAGS.get(purpose)
     for contact in contacts:
         raw = contact.raw or {}
         if contact.do_not_text or (raw.get("phoneSettings") or {}).get("doNotText") is True:
             return f"ServiceTitan contact {contact.id} is marked do not text"
-        if (raw.get("preferences") or {}).get(flag) is False:
+        if flag and (raw.get("preferences") or {}).get(flag) is False:
             return f"ServiceTitan contact {contact.id} has {flag} off"
     return ""
 

@@ -5,4 +5,6 @@ from config.schedules import ScheduleSpec
 SCHEDULES = [
     ScheduleSpec(name="messaging-send-due", func="messaging.tasks.send_due_messages",
                  minutes=1),
+    ScheduleSpec(name="messaging-conversations",
+                 func="messaging.tasks.attend_conversations", minutes=1),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from messaging.services import conversations
 from messaging.services.due import send_due
 
 log = logging.getLogger(__name__)
@@ -18,5 +19,11 @@ def send_due_messages() -> str:
     return summary
 
 
+def attend_conversations() -> str:
+    """Owners and first emails for new texts, then reminders for unanswered ones."""
+    attended, reminded = conversations.attend(), conversations.remind()
+    return f"{attended} conversations attended, {reminded} reminders"
+
+
 # What the task queue may run (config/taskqueue.py).
-TASKS = (send_due_messages,)
+TASKS = (send_due_messages, attend_conversations)

@@ -3,11 +3,12 @@
 
     scripts/extract_ghl_schemas.py [SPECS_DIR] [--check]
 
-SPECS_DIR holds GoHighLevel's OpenAPI files (contacts.json, opportunities.json from
-GoHighLevel/highlevel-api-docs ``apps/``); by default the copies in tests/fixtures/ghl/specs,
-so ``--check`` runs in any checkout. References are resolved, documentation keys dropped, and
-a few documented overrides applied where the spec is known to be wrong or empty (see
-OVERRIDES below). ``--check`` exits 1 when the committed file differs from a fresh extraction.
+SPECS_DIR holds GoHighLevel's OpenAPI files (contacts.json, opportunities.json and
+conversations.json from GoHighLevel/highlevel-api-docs ``apps/``); by default the copies in
+tests/fixtures/ghl/specs, so ``--check`` runs in any checkout. References are resolved,
+documentation keys dropped, and a few documented overrides applied where the spec is known to
+be wrong or empty (see OVERRIDES below). ``--check`` exits 1 when the committed file differs
+from a fresh extraction.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ WANTED = [
     ("CreateOpportunityDto", "opportunities.json", "CreateDto"),
     ("UpdateOpportunityDto", "opportunities.json", "UpdateOpportunityDto"),
     ("UpdateOpportunityStatusDto", "opportunities.json", "UpdateStatusDto"),
+    ("AddInboundMessageDto", "conversations.json", "ProcessMessageBodyDto"),
+    ("UpdateMessageStatusDto", "conversations.json", "UpdateMessageStatusDto"),
+    ("CreateConversationDto", "conversations.json", "CreateConversationDto"),
 ]
 KEPT_KEYS = {"type", "properties", "required", "enum", "items", "nullable", "anyOf"}
 
@@ -58,6 +62,11 @@ SEARCH_CONTACTS_BODY = {
     "required": ["locationId", "pageLimit"],
 }
 OPPORTUNITY_STATUSES = ["open", "won", "lost", "abandoned"]
+# Adding a message: ``direction`` is typed "object" in the spec, with a string default
+# ("outbound") and the two strings as its example; and docs/ConversationProviders.md says
+# ``conversationProviderId`` "is not required" for the default SMS provider, which the spec
+# lists as required.
+MESSAGE_DIRECTION = {"type": "string", "enum": ["outbound", "inbound"]}
 
 
 def resolve(node: Any, components: dict[str, Any]) -> Any:
@@ -88,6 +97,9 @@ def apply_overrides(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     if "status" in properties and "Opportunity" in name:
         # "all" is a search filter value, not a status an opportunity can have.
         properties["status"] = {"type": "string", "enum": OPPORTUNITY_STATUSES}
+    if name == "AddInboundMessageDto":
+        properties["direction"] = MESSAGE_DIRECTION
+        schema["required"] = [r for r in schema["required"] if r != "conversationProviderId"]
     return schema
 
 
@@ -100,8 +112,8 @@ def extract(specs_dir: Path) -> dict[str, Any]:
     schemas["SearchContactsBody"] = SEARCH_CONTACTS_BODY
     return {
         "_generated_by": "scripts/extract_ghl_schemas.py (do not edit by hand)",
-        "_source": "GoHighLevel/highlevel-api-docs apps/contacts.json and "
-                   "apps/opportunities.json, Version 2021-07-28",
+        "_source": "GoHighLevel/highlevel-api-docs apps/contacts.json, "
+                   "apps/opportunities.json and apps/conversations.json, Version 2021-07-28",
         "schemas": schemas,
     }
 

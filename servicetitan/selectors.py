@@ -5,6 +5,7 @@
     phone_contacts(customer_id)          a customer's active phone contacts, mobile first
     customer_id_for("appointment", 77)   the customer an entity belongs to
     record("estimate", 123)              the mirror row of an entity, or None
+    people_for_customer(70001)           sold-by / technician of a customer, with emails
 
 Lookups by phone compare ``phone_e164`` (the key ``config.phones.phone_key`` gives, filled
 when the row is written), so every spelling staff typed into ServiceTitan matches the E.164
@@ -144,3 +145,38 @@ def customer_state(customer_id: int | None) -> str | None:
         return location.state
     row = st.Customer.objects.filter(pk=customer_id).only("state").first()
     return (row.state or None) if row else None
+
+
+def people_for_customer(customer_id: int | None) -> list[tuple[str, int, str]]:
+    """Who at the company is the customer's person, best first, as (why, ServiceTitan person
+    id, email): the sold-by of the customer's newest estimate (open ones first), then the
+    technician assigned to their newest job. People without an email are left out (they
+    cannot be matched to a staff user)."""
+    if customer_id is None:
+        return []
+    found: list[tuple[str, int]] = []
+    estimate = (st.Estimate.objects.filter(customer_id=customer_id, sold_by_id__isnull=False)
+                .order_by(models.Case(models.When(status="Open", then=0), default=1),
+                          models.F("created_on").desc(nulls_last=True), "-id").first())
+    if estimate is not None:
+        found.append((f"sold estimate {estimate.id}", estimate.sold_by_id))
+    job_ids = list(st.Job.objects.filter(customer_id=customer_id).order_by(
+        models.F("created_on").desc(nulls_last=True), "-id").values_list("id", flat=True)[:5])
+    for job_id in job_ids:
+        assignment = (st.AppointmentAssignment.objects.filter(
+            job_id=job_id, technician_id__isnull=False).order_by(
+            models.F("assigned_on").desc(nulls_last=True), "-id").first())
+        if assignment is not None:
+            found.append((f"technician on job {job_id}", assignment.technician_id))
+            break
+    return [(why, person, email) for why, person in found
+            if (email := person_email(person))]
+
+
+def person_email(person_id: int) -> str:
+    """The email of a ServiceTitan employee or technician ("" when unknown)."""
+    for model in (st.Employee, st.Technician):
+        email = model.objects.filter(id=person_id).values_list("email", flat=True).first()
+        if email and email.strip():
+            return email.strip()
+    return ""

@@ -11,6 +11,10 @@ the ``NOTIFY`` only saves latency (the event is in the outbox either way, and a 
 it at its next poll), while PostgreSQL serialises the commits of all transactions that
 notified.
 
+A reply stopping marketing (``stop_on_reply``) wakes nobody: nearly every text would find a
+live instance of such a definition, and each NOTIFY serialises the webhook's commits; the
+cancellation happens at the workers' next poll instead.
+
 ``LISTENING_SQL`` is the rule as one SQL condition on ``%(event_type)s``, for a statement that
 writes the event itself (``messaging.services.received``); ``listens_for`` runs it.
 PostgreSQL only (jsonb); elsewhere the workers poll and nothing is notified.

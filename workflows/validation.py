@@ -25,7 +25,7 @@ _EVENT_TYPE = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
 _STEP_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 CANCEL_SCOPES = ("entity", "customer")
 FIELDS = ("name", "description", "trigger_kind", "trigger_event", "trigger_conditions",
-          "audience", "steps", "cancel_on", "reentry", "active")
+          "audience", "steps", "cancel_on", "reentry", "active", "stop_on_reply")
 
 
 def validate_definition(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,6 +40,7 @@ def validate_definition(data: Mapping[str, Any]) -> dict[str, Any]:
         "cancel_on": data.get("cancel_on") or [],
         "reentry": data.get("reentry", ReentryPolicy.ONE_LIVE),
         "active": data.get("active", False),
+        "stop_on_reply": data.get("stop_on_reply", True),
         "name": data.get("name"),
         "trigger_kind": data.get("trigger_kind") or TriggerKind.EVENT,
         "trigger_event": data.get("trigger_event"),
@@ -50,7 +51,7 @@ def validate_definition(data: Mapping[str, Any]) -> dict[str, Any]:
               "trigger_event": _trigger,
               "trigger_conditions": lambda v: validate_rule(v, "trigger_conditions"),
               "steps": validate_steps, "cancel_on": _cancel_on, "reentry": _reentry,
-              "active": _active}
+              "active": _active, "stop_on_reply": _stop_on_reply}
     if cleaned["trigger_kind"] == TriggerKind.AUDIENCE:
         checks.update(_AUDIENCE_CHECKS)
         cleaned["trigger_event"] = cleaned["trigger_event"] or ""
@@ -147,6 +148,11 @@ def _reentry(value: Any) -> None:
 def _active(value: Any) -> None:
     if not isinstance(value, bool):
         raise ValidationError("active: must be true or false")
+
+
+def _stop_on_reply(value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError("stop_on_reply: must be true or false")
 
 
 def validate_steps(steps: Any) -> None:

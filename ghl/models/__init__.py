@@ -1,5 +1,6 @@
 """GHL models, one module per concern (see each module's docstring)."""
 
+from ghl.models.conversations import ConversationOutbox, ConversationThread, ProviderMessage
 from ghl.models.logs import SyncLog, SyncState, WebhookDelivery, WebhookRefusals
 from ghl.models.mirror import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage, GHLUser
 from ghl.models.push import (
@@ -13,6 +14,8 @@ from ghl.models.staff import Employee
 
 __all__ = [
     "ST_ESTIMATE_STATUSES",
+    "ConversationOutbox",
+    "ConversationThread",
     "Employee",
     "EstimateOpportunity",
     "EstimateToPush",
@@ -22,6 +25,7 @@ __all__ = [
     "GHLPipelineStage",
     "GHLUser",
     "OpportunityStatus",
+    "ProviderMessage",
     "StageMapping",
     "SyncLog",
     "SyncState",

@@ -1,6 +1,7 @@
 """Messaging tables: ``sms_messages`` (with the status callbacks received for them),
 ``customer_communication_preferences`` (with their audit trail) and the per-sender pacing."""
 
+from messaging.models.conversations import Conversation, ConversationState
 from messaging.models.messages import (
     FAILURES,
     IN_FLIGHT,
@@ -28,6 +29,8 @@ __all__ = [
     "RESUMABLE",
     "TWILIO_STATUSES",
     "CommunicationPreference",
+    "Conversation",
+    "ConversationState",
     "Direction",
     "OptOutReview",
     "OptOutSource",

@@ -19,6 +19,9 @@ class Direction(models.TextChoices):
 class Purpose(models.TextChoices):
     MARKETING = "marketing", "marketing (quiet hours apply)"
     TRANSACTIONAL = "transactional", "transactional"
+    # A reply to the customer's own text: opt-outs and do-not-text hold, quiet hours and the
+    # marketing cap do not (they are marketing rules).
+    CONVERSATIONAL = "conversational", "conversational (a reply to the customer)"
 
 
 class SmsStatus(models.TextChoices):
@@ -77,6 +80,9 @@ class SmsMessage(models.Model):
     customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     workflow_instance_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     workflow_step_id = models.CharField(max_length=100, blank=True, default="")
+    origin = models.CharField(max_length=40, blank=True, default="", db_default="",
+                              help_text="outbound: who wrote it — staff:<user>, ghl:<user id>; "
+                                        "empty for workflows and services")
     intent = models.CharField(max_length=20, blank=True, default="",
                               help_text="inbound: opt_out, opt_in, help, free_text_opt_out")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="outbound: Twilio calls")

@@ -28,7 +28,9 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.nudge import nudge
 from messaging.conf import messaging_conf
+from messaging.hooks import texts_changed
 from messaging.keywords import Classification, Intent, classify
 from messaging.models import OptOutSource, SmsMessage
 from messaging.phones import mask_phone, try_normalize
@@ -119,8 +121,13 @@ def receive_sms(inbound: Inbound, now: datetime | None = None) -> InboundOutcome
             return InboundOutcome(None)
         # The row is the record; the request's own log line says it was answered.
         log.debug("inbound sms %s from %s", stored.message_id, mask_phone(phone))
+        nudge("messaging.tasks.attend_conversations")  # owner and email, off the request
+        texts_changed()
         return InboundOutcome(stored.message_id, stored.customer_id)
-    return _receive_keyword(inbound, found, phone, now)
+    outcome = _receive_keyword(inbound, found, phone, now)
+    if not outcome.duplicate:
+        texts_changed()
+    return outcome
 
 
 def _receive_keyword(inbound: Inbound, found: Classification, phone: str,

@@ -8,6 +8,9 @@ per connection): the contact lookup, the message insert (``ON CONFLICT (sid) DO 
 redelivery inserts nothing and so emits nothing), the event insert and the ``NOTIFY`` that
 wakes the workflow workers on commit. Elsewhere (the embedded SQLite default) the ORM does the
 same in a transaction, through ``new_inbound_row`` and ``workflows.events.record_event``.
+The number's conversation, its owner and email, and the copy in GHL all come after, in the
+cluster, read from the stored rows (``services.conversations``, ``ghl.services.outbox``): an
+upsert of the conversation here made texts from one number wait on each other's row lock.
 
 The NOTIFY is sent only when something listens for ``sms.received``, as ``workflows.listeners``
 decides it (an instance waiting for it, an active definition that starts on it — alone or
@@ -52,10 +55,10 @@ WITH contact AS (
     ORDER BY active DESC, modified_on DESC NULLS LAST, id LIMIT 1),
 message AS (
     INSERT INTO sms_messages (direction, sid, from_number, to_number, phone, body, segments,
-        purpose, status, error_message, customer_id, workflow_step_id, intent, attempts, raw,
-        created_at, updated_at, received_at)
+        purpose, status, error_message, customer_id, workflow_step_id, origin, intent, attempts,
+        raw, created_at, updated_at, received_at)
     VALUES ('inbound', %(sid)s, %(from)s, %(to)s, %(phone)s, %(body)s,
-        %(segments)s, '', 'received', '', (SELECT customer_id FROM contact), '', '',
+        %(segments)s, '', 'received', '', (SELECT customer_id FROM contact), '', '', '',
         0, %(raw)s, %(now)s, %(now)s, %(now)s)
     ON CONFLICT (sid) DO NOTHING
     RETURNING id, customer_id),

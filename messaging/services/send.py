@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from messaging import policy, twilio
 from messaging.conf import messaging_conf
+from messaging.hooks import texts_changed
 from messaging.locks import lock_number
 from messaging.models import RESUMABLE, Direction, Purpose, SmsMessage, SmsStatus
 from messaging.phones import mask_phone, normalize_phone
@@ -76,15 +77,19 @@ class Outbound:
     customer_id: int | None
     workflow_instance_id: int | None
     workflow_step_id: str
+    origin: str = ""
 
 
 def send_sms(*, to: str, body: str, purpose: str, idempotency_key: str | None = None,
              customer_id: int | None = None, workflow_instance_id: int | None = None,
-             workflow_step_id: str = "", now: datetime | None = None) -> SmsMessage:
+             workflow_step_id: str = "", origin: str = "",
+             now: datetime | None = None) -> SmsMessage:
     """Send one text; returns its row, whose status says what happened (see the module
-    docstring). Raises ``InvalidPhoneNumber`` / ``InvalidMessage`` (nothing is written)."""
+    docstring). Raises ``InvalidPhoneNumber`` / ``InvalidMessage`` (nothing is written).
+    ``origin`` says who wrote it (``staff:<username>``, ``ghl:<user id>``; empty for
+    workflows and services)."""
     text = _outbound(to, body, purpose, idempotency_key, customer_id, workflow_instance_id,
-                     workflow_step_id)
+                     workflow_step_id, origin[:40])
     now = now or timezone.now()
     existing = SmsMessage.objects.filter(idempotency_key=text.idempotency_key).first()
     if existing is not None and existing.status not in RESUMABLE:
@@ -93,9 +98,12 @@ def send_sms(*, to: str, body: str, purpose: str, idempotency_key: str | None = 
     verdict = policy.check(phone=text.phone, customer_id=customer_id, purpose=text.purpose,
                            now=now)
     message, ours = _record(existing, text, customer_id, verdict, now)
-    if not ours or message.status != SmsStatus.PENDING:
+    if not ours:
         return message
-    return _submit(message, now)
+    if message.status == SmsStatus.PENDING:
+        message = _submit(message, now)
+    texts_changed()
+    return message
 
 
 def resume(message: SmsMessage, now: datetime | None = None) -> SmsMessage:
@@ -106,7 +114,7 @@ def resume(message: SmsMessage, now: datetime | None = None) -> SmsMessage:
 
 
 def _outbound(to: str, body: Any, purpose: str, key: str | None, customer_id: int | None,
-              instance_id: int | None, step_id: str) -> Outbound:
+              instance_id: int | None, step_id: str, origin: str = "") -> Outbound:
     phone = normalize_phone(to)
     if purpose not in Purpose.values:
         raise InvalidMessage(f"purpose must be one of {', '.join(Purpose.values)}, "
@@ -119,7 +127,7 @@ def _outbound(to: str, body: Any, purpose: str, key: str | None, customer_id: in
     if key is not None and not (isinstance(key, str) and 0 < len(key) <= 200):
         raise InvalidMessage("an idempotency key must be 1 to 200 characters")
     return Outbound(phone, body, purpose, key or f"sms-{uuid.uuid4().hex}", customer_id,
-                    instance_id, step_id)
+                    instance_id, step_id, origin)
 
 
 def _record(existing: SmsMessage | None, text: Outbound, customer_id: int | None,
@@ -139,7 +147,7 @@ def _record(existing: SmsMessage | None, text: Outbound, customer_id: int | None
                     from_number=twilio.sender(), to_number=text.phone, phone=text.phone,
                     body=text.body, segments=segment_count(text.body), purpose=text.purpose,
                     customer_id=customer_id, workflow_instance_id=text.workflow_instance_id,
-                    workflow_step_id=text.workflow_step_id, **fields)
+                    workflow_step_id=text.workflow_step_id, origin=text.origin, **fields)
             return message, True
         except IntegrityError:  # the same key, concurrently: theirs is the send
             return SmsMessage.objects.get(idempotency_key=text.idempotency_key), False

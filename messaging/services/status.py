@@ -22,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from messaging.hooks import texts_changed
 from messaging.models import (
     FAILURES,
     TWILIO_STATUSES,
@@ -126,6 +127,8 @@ def apply_status(message: SmsMessage, status: str, error_code: int | None,
     if status in TIME_FIELDS:
         SmsMessage.objects.filter(pk=message.pk, **{f"{TIME_FIELDS[status]}__isnull": True}
                                   ).update(**{TIME_FIELDS[status]: at})
+    if moved:
+        texts_changed()
     if moved and error_code == OPTED_OUT_CODE:
         preferences.opt_out(phone=message.phone, source="carrier", actor="twilio",
                             customer_id=message.customer_id,

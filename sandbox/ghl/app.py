@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sandbox.credentials import SANDBOX_GHL_LOCATION_ID, SANDBOX_GHL_TOKEN
-from sandbox.ghl import contacts, opportunities
+from sandbox.ghl import contacts, conversations, opportunities
 from sandbox.ghl.control import GHLControl
 from sandbox.ghl.data import build_dataset
 from sandbox.ghl.ratelimit import RateLimiter
@@ -40,6 +40,12 @@ ROUTES: list[tuple[str, str, Callable[..., tuple[int, dict[str, Any]]]]] = [
     ("PUT", r"/opportunities/(?P<opportunity_id>[^/]+)", opportunities.update),
     ("DELETE", r"/opportunities/(?P<opportunity_id>[^/]+)", opportunities.delete),
     ("PUT", r"/opportunities/(?P<opportunity_id>[^/]+)/status", opportunities.update_status),
+    ("GET", r"/conversations/search", conversations.search),
+    ("POST", r"/conversations/messages/inbound", conversations.add_inbound),
+    ("PUT", r"/conversations/messages/(?P<message_id>[^/]+)/status",
+     conversations.update_status),
+    ("GET", r"/conversations/(?P<conversation_id>[^/]+)/messages", conversations.messages),
+    ("POST", r"/conversations/?", conversations.create),
 ]
 _COMPILED = [(method, re.compile(pattern + r"\Z"), handler) for method, pattern, handler in ROUTES]
 
@@ -55,6 +61,7 @@ class GHLOptions:
     webhook_url: str | None = None          # where staff changes (and API changes) are sent
     webhook_signature: str = "both"         # ed25519 | rsa | both | none | bad
     webhooks_for_api_changes: bool = False  # GHL also fires events for API changes (async)
+    provider_url: str | None = None         # the SMS provider's delivery URL (rep replies)
     clock: Callable[[], float] = field(default=time.time, repr=False)
 
     @classmethod

@@ -10,6 +10,7 @@ sends any event, signed as asked.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -49,7 +50,8 @@ class GHLControl:
         if unknown or {"contacts", "opportunities", "clock"} & set(options):
             raise ValueError(f"cannot configure {sorted(options)} at run time; "
                              f"known: {sorted(self.options.names())}")
-        check_option_types(type(self.options)(), options, nullable={"webhook_url": str})
+        check_option_types(type(self.options)(), options, nullable={"webhook_url": str,
+                                                                 "provider_url": str})
         if options.get("webhook_signature", "both") not in webhooks.SIGNATURE_MODES:
             raise ValueError(f"webhook_signature must be one of {webhooks.SIGNATURE_MODES}")
         previous, self.options = self.options, replace(self.options, **options)
@@ -147,6 +149,30 @@ class GHLControl:
         self.deliveries.append(result)
         return result
 
+    # --- conversations: a rep answering in GHL ---------------------------------------------
+    def rep_replies(self, contact_id: str, message: str, user_id: str | None = None,
+                    signature: str = "ed25519") -> dict[str, Any]:
+        """A rep types ``message`` to the contact in GHL: the message is added (``pending``)
+        and the provider webhook posted to ``provider_url``; returns ``{message, status,
+        answer}`` (``status``: what our endpoint answered)."""
+        from sandbox.ghl.conversations import rep_message
+
+        if not self.options.provider_url:
+            raise ValueError("set the provider_url option first")
+        added, payload = rep_message(self, contact_id, message, user_id)
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        delivery = webhooks.deliver(self.options.provider_url, body, signature)
+        self.deliveries.append({"type": "ProviderOutboundMessage",
+                                "url": self.options.provider_url, "body": body.decode(),
+                                "status": delivery.status})
+        return {"message": added, "status": delivery.status, "answer": delivery.text()}
+
+    def conversation_messages(self, contact_id: str) -> list[dict[str, Any]]:
+        """The contact's conversation, oldest message first."""
+        with self.state.lock:
+            return [copy.deepcopy(m) for m in self.state.messages.values()
+                    if m["contactId"] == contact_id]
+
     # --- the same over HTTP -----------------------------------------------------------------
     def control(self, request: Request) -> Response:
         try:
@@ -174,6 +200,11 @@ class GHLControl:
             ("GET", "/deliveries"): lambda: {"deliveries": list(self.deliveries)},
             ("GET", "/keys"): lambda: {"ed25519": ED25519_PUBLIC_KEY_PEM,
                                        "rsa": RSA_PUBLIC_KEY_PEM},
+            ("POST", "/rep-reply"): lambda: self.rep_replies(
+                body["contactId"], body["message"], body.get("userId"),
+                body.get("signature", "ed25519")),
+            ("GET", "/conversation-messages"): lambda: {"messages": self.conversation_messages(
+                body["contactId"])},
             ("POST", "/send-webhook"): lambda: {"status": self.send_webhook(
                 body["url"], body["type"], body.get("payload") or {},
                 body.get("signature", "ed25519"),

@@ -68,6 +68,8 @@ class GHLState:
         self.opportunities = dataset.opportunities
         self.pipelines = dataset.pipelines
         self.users = dataset.users
+        self.conversations: dict[str, dict[str, Any]] = {}   # sandbox/ghl/conversations.py
+        self.messages: dict[str, dict[str, Any]] = {}        # in the order they were added
         self.clock = clock
         self.lock = threading.RLock()
         self._rng = Random(f"ghl-runtime:{seed}")  # ids of new records: reproducible runs

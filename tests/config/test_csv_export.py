@@ -69,7 +69,8 @@ def test_a_viewer_may_export_what_they_may_read(client):
 @pytest.mark.parametrize("model", ["workflows.workflowinstance", "workflows.workflowevent",
                                    "workflows.workflowdefinition", "workflows.audiencerun",
                                    "messaging.smsmessage", "messaging.communicationpreference",
-                                   "messaging.optoutreview", "ghl.webhookdelivery",
+                                   "messaging.optoutreview", "messaging.conversation",
+                                   "ghl.webhookdelivery",
                                    "ghl.synclog", "servicetitan.synclog"])
 def test_the_main_changelists_offer_the_export(rf, admin_user, model):
     request = rf.get("/admin/")

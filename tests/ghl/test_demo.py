@@ -50,3 +50,27 @@ def test_the_demo_is_skipped_when_ghl_is_real(settings):
     out = io.StringIO()
     run_demo(out)
     assert "skipped" in out.getvalue()
+
+
+def test_the_conversation_demo_notifies_the_owner_and_answers_from_admin_and_ghl(stack,
+                                                                                 sandbox):
+    from django.core import mail
+    from django.utils import timezone
+
+    from ghl.demo_conversations import run_conversation_demo
+    from messaging.models import Conversation, SmsMessage
+    from servicetitan import models as st
+
+    seller = st.Employee.objects.create(id=4242, name="Maria", email="maria@pc.example",
+                                        raw={}, synced_at=timezone.now())
+    estimate = EstimateFactory(sold_by_id=seller.id)
+    CustomerContactFactory(customer_id=estimate.customer_id)
+    out = io.StringIO()
+    run_conversation_demo(out)
+    text = out.getvalue()
+    conversation = Conversation.objects.get()
+    assert conversation.owner.email == "maria@pc.example" and "owner: demo-maria" in text
+    assert [m.to for m in mail.outbox] == [["maria@pc.example"]]
+    assert SmsMessage.objects.filter(direction="outbound").count() == 2
+    assert len(sandbox.vendor("twilio").messages()) == 2
+    assert "a rep answers in GHL: our provider webhook answered 200" in text

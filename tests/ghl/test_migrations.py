@@ -13,6 +13,15 @@ BEFORE = [("ghl", "0002_contact_phone_e164")]
 AFTER = [("ghl", "0003_webhook_retries_and_refusal_sample")]
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest():
+    """Leave the database at the newest migrations for the tests that follow on it."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

@@ -13,7 +13,7 @@ from workflows.models import WorkflowDefinition
 from workflows.validation import validate_definition
 
 JSON_FIELDS = ("trigger_conditions", "audience", "steps", "cancel_on")
-EDITABLE = ("name", "description", "active", "trigger_kind", "trigger_event",
+EDITABLE = ("name", "description", "active", "stop_on_reply", "trigger_kind", "trigger_event",
             "trigger_conditions", "audience", "steps", "cancel_on", "reentry")
 
 

@@ -61,6 +61,7 @@ def process_events(*, now: datetime, batch_size: int = 200) -> EventStats:
         for event in events:
             facts = EntityFacts.for_event(event)
             stats.cancelled += cancel_for_event(event, facts, now)
+            stats.cancelled += stop_on_reply(event, now)
             stats.woken += wake_for_event(event, now)
             for definition in triggers.get(event.event_type, []):
                 match = match_event(event, definition, facts, now)
@@ -157,6 +158,32 @@ def cancelling_rule(instance: WorkflowInstance, event: WorkflowEvent,
                 rule.get("conditions") or {}, facts).passed:
             return rule
     return None
+
+
+REPLY_EVENT = "sms.received"
+STOPPED_BY_REPLY = {"stop_on_reply": "the customer replied"}
+
+
+def stop_on_reply(event: WorkflowEvent, now: datetime) -> int:
+    """An ordinary text from a customer (``sms.received`` with a ``customer_id``) ends their
+    live instances of definitions with ``stop_on_reply`` whose version sends marketing texts.
+    An instance waiting for a reply is left alone: ``wake_for_event`` hands it the text."""
+    if event.event_type != REPLY_EVENT or not isinstance(event.payload, dict):
+        return 0
+    customer_id = int_id(event.payload.get("customer_id"))
+    if customer_id is None:
+        return 0
+    live = (WorkflowInstance.objects.filter(status__in=LIVE_STATUSES, customer_id=customer_id,
+                                            definition__stop_on_reply=True)
+            .exclude(status=InstanceStatus.WAITING, wait_event_type=REPLY_EVENT)
+            .select_related("version"))
+    return sum(_cancel(instance, event, STOPPED_BY_REPLY, now) for instance in live
+               if instance.trigger_event_id != event.pk and sends_marketing(instance.version.steps))
+
+
+def sends_marketing(steps: list[dict]) -> bool:
+    return any(step.get("type") == "send_sms" and step.get("purpose") == "marketing"
+               for step in steps)
 
 
 def _cancel(instance: WorkflowInstance, event: WorkflowEvent, rule: dict,

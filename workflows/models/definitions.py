@@ -77,6 +77,13 @@ class WorkflowDefinition(DefinitionContent):
     description = models.TextField(blank=True, default="")
     active = models.BooleanField(default=False, db_index=True,
                                  help_text="only active definitions start instances")
+    # A setting, not what the definition does: not versioned, so turning it off reaches the
+    # instances already running.
+    stop_on_reply = models.BooleanField(
+        "stop when the customer replies", default=True,
+        help_text="an ordinary text from the customer cancels their live instances of this "
+                  "definition that send marketing texts (instances waiting for the reply "
+                  "get it instead)")
     version = models.PositiveIntegerField(default=0, editable=False,
                                           help_text="the current version number")
     current_version = models.ForeignKey("WorkflowDefinitionVersion", null=True, blank=True,
