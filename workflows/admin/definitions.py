@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from config.csv_export import CsvExport
 from workflows.admin.audiences import audience_backtest_view, audience_context, audience_view
 from workflows.admin.editor import editor_schema, measure_of, text_preview
-from workflows.admin.forms import JSON_FIELDS, DefinitionForm
+from workflows.admin.forms import EDITABLE, JSON_FIELDS, DefinitionForm
 from workflows.admin.n8n_import import n8n_import_view
 from workflows.backtest import backtest, parse_since
 from workflows.explain import trigger_label
@@ -54,7 +54,8 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
     search_fields = ("name", "description", "trigger_event")
     readonly_fields = ("version", "updated_by", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "description", "active", "reentry")}),
+        # Every editable field the form editor does not write (a new one shows up here).
+        (None, {"fields": tuple(f for f in EDITABLE if f not in ADVANCED)}),
         ("Advanced: the definition as JSON (what the form above writes; import and export)",
          {"classes": ("collapse",), "fields": ADVANCED}),
         ("Saved", {"fields": ("version", "updated_by", "updated_at")}),
