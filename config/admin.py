@@ -133,11 +133,12 @@ class FinishedTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Success)
 class SuccessAdmin(FinishedTaskAdmin):
-    pass
+    empty_hint = "No task has finished yet. The cluster (manage.py qcluster) runs them."
 
 
 @admin.register(Failure)
 class FailureAdmin(FinishedTaskAdmin):
+    empty_hint = "No failed tasks."
     list_display = (*FinishedTaskAdmin.list_display, "short_result")
 
     @admin.display(description="result")
@@ -146,6 +147,7 @@ class FailureAdmin(FinishedTaskAdmin):
 
 
 class QueueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    empty_hint = "Nothing is waiting: the cluster has taken every queued task."
     """What the ORM broker holds right now; read-only."""
 
     allow = frozenset({"delete"})

@@ -8,6 +8,9 @@ import re
 import time
 import uuid
 
+from django.conf import settings
+from django.utils import timezone
+
 from config.logs import mask, request_id_var
 from config.ratelimits import client_ip
 
@@ -50,3 +53,18 @@ class RequestLogMiddleware:
             "user": user.get_username() if user is not None and user.is_authenticated else "",
             "remote_addr": client_ip(request),
         })
+
+
+class BusinessTimeZoneMiddleware:
+    """Staff read every time in the business's zone (``BUSINESS_TIME_ZONE``): the admin's
+    pages activate it, so templates, list columns and date filters show local time. The rest
+    of the service (webhooks, probes, workers) keeps UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/admin/"):
+            return self.get_response(request)
+        with timezone.override(settings.BUSINESS_TIME_ZONE):
+            return self.get_response(request)

@@ -12,6 +12,12 @@ class GHLConfig(AppConfig):
         from ghl.services import apply, dnd
         from ghl.services.outbox import nudge_outbox
         from messaging.hooks import on_preference_change, on_texts_changed
+        from workflows import entities
+
+        # The workflow events the GHL webhooks write (what the definition editor offers).
+        entities.register_events({
+            "ghl.opportunity.updated": ("ghl_opportunity", "a GHL opportunity changes in GHL"),
+            "ghl.contact.updated": ("ghl_contact", "a GHL contact changes in GHL")})
 
         # SMS DND both ways: GHL webhooks opt phones out here; opt-outs here reach GHL (not
         # with GHL turned off: each would queue a task bound to fail).

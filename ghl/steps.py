@@ -21,6 +21,7 @@ from ghl.services.opportunities import ghl_update_opportunity
 from ghl.services.plan import PushError
 from ghl.services.push import ghl_push_estimate
 from workflows.steps.base import (
+    Param,
     PermanentStepError,
     StepOutcome,
     StepRun,
@@ -55,6 +56,8 @@ class PushEstimateStep(StepType):
     type = "ghl_push_estimate"
     label = "Push the estimate to GHL"
     side_effects = True
+    params = (Param("estimate_id", "text", "estimate id",
+                    help="empty: the instance's estimate"),)
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "estimate_id")
@@ -73,6 +76,11 @@ class UpdateOpportunityStep(StepType):
     type = "ghl_update_opportunity"
     label = "Move the estimate's GHL opportunity"
     side_effects = True
+    params = (
+        Param("stage", "text", "stage", help="a stage name or id"),
+        Param("status", "choice", "status", choices=tuple(OpportunityStatus.values)),
+        Param("estimate_id", "text", "estimate id", help="empty: the instance's estimate"),
+    )
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "estimate_id", "stage", "status")

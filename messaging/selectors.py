@@ -15,6 +15,13 @@ from messaging.phones import try_normalize
 from servicetitan import selectors as st
 from servicetitan.models import CustomerContact
 
+# The workflow events messaging writes (what the definition editor offers as triggers).
+EVENT_TYPES = {
+    "sms.received": ("customer", "a text arrives (the customer's, else the number's)"),
+    "sms.opted_out": ("customer", "a number opts out of texts"),
+    "sms.opted_in": ("customer", "a number opts back in to texts"),
+}
+
 
 def recipient_phone(customer_id: int) -> str | None:
     """The number to text a customer on: an active mobile contact before a plain phone one,

@@ -26,8 +26,10 @@ from typing import Any
 from messaging import selectors
 from messaging.models import Purpose, SmsMessage, SmsStatus
 from messaging.phones import InvalidPhoneNumber
+from messaging.segments import segment_count
 from messaging.services.send import PACED, InvalidMessage, send_sms
 from workflows.steps.base import (
+    Param,
     PermanentStepError,
     StepOutcome,
     StepRun,
@@ -44,6 +46,15 @@ class SendSmsStep(StepType):
     type = "send_sms"
     label = "Send a text"
     side_effects = True
+    outputs = ("phone", "status", "blocked")
+    params = (
+        Param("body", "sms", "text", required=True, measure=segment_count,
+              help="placeholders: {{ customer.first_name }}, {{ entity.total }}"),
+        Param("purpose", "choice", "kind", required=True, choices=tuple(Purpose.values),
+              default=Purpose.MARKETING.value,
+              help="marketing texts wait for the recipient's daytime and count toward the "
+                   "weekly cap"),
+    )
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "body", "purpose")

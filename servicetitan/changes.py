@@ -95,6 +95,24 @@ def updated_events(shape: Shape, old: dict[str, Any], new: dict[str, Any]) -> li
     return found
 
 
+def announced(shapes: list[Shape]) -> dict[str, tuple[str, str]]:
+    """The event types the sync writes for ``shapes``, each with its entity type and what it
+    means (what the definition editor offers as triggers)."""
+    found: dict[str, tuple[str, str]] = {}
+    for shape in shapes:
+        name = shape.entity.replace("_", " ")
+        a = "an" if name[0] in "aeiou" else "a"
+        found[f"{shape.entity}.created"] = (shape.entity, f"a new {name} appears")
+        found[f"{shape.entity}.updated"] = (shape.entity, f"{a} {name} changes")
+        if shape.status is not None:
+            found[f"{shape.entity}.status_changed"] = (shape.entity,
+                                                       f"{a} {name}'s status changes")
+        for milestone in shape.milestones:
+            found[milestone.event_type] = (shape.entity, f"{a} {name} is "
+                                           f"{milestone.event_type.partition('.')[2]}")
+    return found
+
+
 def _event(shape: Shape, event_type: str, values: dict[str, Any], payload: dict) -> Event:
     return Event(event_type=event_type, entity_type=shape.entity, entity_id=values["id"],
                  payload=payload, source=SOURCE)

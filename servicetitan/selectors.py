@@ -19,7 +19,9 @@ from typing import Any
 
 from django.db import models
 
+from servicetitan import changes
 from servicetitan import models as st
+from servicetitan.resources import RESOURCES
 
 PHONE_TYPES = ("MobilePhone", "Phone")  # contact types that hold a phone, in preference order
 
@@ -45,6 +47,8 @@ ENTITY_MODELS: dict[str, type[models.Model]] = {
     "membership": st.Membership,
     "project": st.Project,
 }
+# The events the sync writes: created, updated, status_changed and milestones per resource.
+EVENT_TYPES: dict[str, tuple[str, str]] = changes.announced([r.shape for r in RESOURCES])
 # Calendar dates ServiceTitan sends as midnight UTC ("2026-04-01T00:00:00Z"): audiences compare
 # them by day, not as moments (read as a moment, one is the evening before in New York).
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -28,3 +28,5 @@ class WorkflowsConfig(AppConfig):
             if hasattr(module, "ENTITY_MODELS"):
                 entities.register(module.ENTITY_MODELS, getattr(module, "customer_id_for", None))
                 fields.register_date_columns(getattr(module, "DATE_COLUMNS", {}))
+            # The event types an app writes (what the definition editor offers as triggers).
+            entities.register_events(getattr(module, "EVENT_TYPES", {}))

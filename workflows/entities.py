@@ -8,7 +8,9 @@ records, for dotted fields in rules and templates.
 
 The entity types and their models are registered (``register``) by ``WorkflowsConfig.ready``
 from every app's ``selectors`` module that declares ``ENTITY_MODELS`` (the ServiceTitan
-mirror's), found through ``config.discovery``. Records are read, never written.
+mirror's), found through ``config.discovery``; so are the event types an app writes
+(``EVENT_TYPES``, ``register_events``: what the editor offers as triggers and cancel rules).
+Records are read, never written.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ CustomerOf = Callable[[str, Any], "int | None"]
 # registered: workflows itself imports no app's models.
 ENTITY_MODELS: dict[str, type[models.Model]] = {}
 _customer_of: list[CustomerOf] = []
+# Event type → (the entity type it is about, what it means), in the order registered.
+EVENT_TYPES: dict[str, tuple[str, str]] = {}
 _NOT_SNAPSHOT = {"raw", "synced_at"}
 
 
@@ -40,6 +44,13 @@ def register(entity_models: Mapping[str, type[models.Model]],
         ENTITY_MODELS.setdefault(entity_type, model)
     if customer_of is not None and customer_of not in _customer_of:
         _customer_of.append(customer_of)
+
+
+def register_events(event_types: Mapping[str, tuple[str, str]]) -> None:
+    """Announce the event types an app writes (``{"job.completed": ("job", "a job was
+    completed")}``); registering a type twice keeps the first."""
+    for event_type, about in event_types.items():
+        EVENT_TYPES.setdefault(event_type, about)
 
 
 def int_id(value: Any) -> int | None:

@@ -17,6 +17,8 @@ from ghl.models import GHLContact, GHLOpportunity, GHLPipeline, GHLPipelineStage
 @admin.register(GHLContact)
 class GHLContactAdmin(PhoneSearchMixin, ReadOnlyAdmin):
     phone_search_field = "phone_e164"
+    empty_hint = ("Nothing synced from GHL yet. The schedule syncs it; to sync now: "
+                  "manage.py ghl_sync.")
     list_display = ("name", "email", "phone", "dnd", "sms_dnd", "st_customer_id",
                     "date_updated", "deleted")
     list_filter = ("dnd", "sms_dnd", "deleted", "source")
@@ -42,6 +44,8 @@ def user_name(column: str) -> Subquery:
 
 @admin.register(GHLOpportunity)
 class GHLOpportunityAdmin(ReadOnlyAdmin):
+    empty_hint = ("Nothing synced from GHL yet. The schedule syncs it; to sync now: "
+                  "manage.py ghl_sync.")
     list_display = ("name", "status", "stage", "monetary_value", "assigned", "estimate",
                     "date_updated", "deleted")
     list_filter = ("status", PipelineFilter, "deleted")
@@ -81,12 +85,16 @@ class StageInline(ReadOnlyInline):
 
 @admin.register(GHLPipeline)
 class GHLPipelineAdmin(ReadOnlyAdmin):
+    empty_hint = ("Nothing synced from GHL yet. The schedule syncs it; to sync now: "
+                  "manage.py ghl_sync.")
     list_display = ("name", "id", "active", "synced_at")
     inlines = [StageInline]
 
 
 @admin.register(GHLUser)
 class GHLUserAdmin(ReadOnlyAdmin):
+    empty_hint = ("Nothing synced from GHL yet. The schedule syncs it; to sync now: "
+                  "manage.py ghl_sync.")
     list_display = ("name", "email", "role", "active", "synced_at")
     list_filter = ("active", "role")
     search_fields = ("name", "email", "=id")

@@ -49,6 +49,8 @@ class PushStateFilter(admin.SimpleListFilter):
 
 @admin.register(EstimateToPush)
 class EstimateToPushAdmin(ReadOnlyAdmin):
+    empty_hint = ("No estimates in the mirror yet. Run a ServiceTitan sync (Sync cursors → "
+                  "“Sync now”); estimates then appear here to push to GHL.")
     operate_permission = "ghl.change_estimateopportunity"
     list_display = ("id", "name", "status", "total", "customer", "sold_by_id", "ghl_state")
     list_filter = ("status", PushStateFilter, "active")
@@ -76,6 +78,8 @@ class EstimateToPushAdmin(ReadOnlyAdmin):
 
 @admin.register(EstimateOpportunity)
 class EstimateOpportunityAdmin(ReadOnlyAdmin):
+    empty_hint = ("No estimate has been pushed to GHL yet. Push from “Estimates (push to "
+                  "GHL)”, or let a workflow's “Push the estimate to GHL” step do it.")
     operate_permission = "ghl.change_estimateopportunity"
     list_display = ("estimate_id", "opportunity_link", "state", "pushed_status", "pushed_value",
                     "assigned", "pushes", "pushed_at", "last_error")
@@ -113,6 +117,8 @@ class StageMappingForm(forms.ModelForm):
 
 @admin.register(StageMapping)
 class StageMappingAdmin(admin.ModelAdmin):
+    empty_hint = ("No stage mappings yet. Add one per ServiceTitan estimate status, so pushed "
+                  "estimates land in the right GHL pipeline stage.")
     """Staff-editable: where estimates in each ServiceTitan status go in GHL."""
 
     form = StageMappingForm

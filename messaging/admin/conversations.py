@@ -16,6 +16,8 @@ from django.urls import path, reverse
 
 from config.admin_lists import PhoneSearchMixin
 from config.admin_site import OperatePermission
+from config.badges import badge
+from config.csv_export import CsvExport
 from messaging.models import CommunicationPreference, Conversation, SmsMessage
 from messaging.services import conversations
 from messaging.services.conversations import ReplyRefused
@@ -39,8 +41,12 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(OperatePermission, PhoneSearchMixin, admin.ModelAdmin):
-    list_display = ("phone", "state", "unanswered_since", "owner", "last_text",
+class ConversationAdmin(CsvExport, OperatePermission, PhoneSearchMixin, admin.ModelAdmin):
+    empty_hint = ("No conversations yet. One starts when a customer texts in; answer it from "
+                  "its page.")
+    csv_fields = ("phone", "customer_id", "state", "owner__username", "unanswered_since",
+                  "last_inbound_at", "last_outbound_at", "answered_by", "created_at")
+    list_display = ("phone", "state_badge", "unanswered_since", "owner", "last_text",
                     "last_inbound_at", "answered_by")
     list_display_links = ("phone",)
     list_filter = ("state", MineFilter)
@@ -59,6 +65,10 @@ class ConversationAdmin(OperatePermission, PhoneSearchMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    @admin.display(description="state", ordering="state")
+    def state_badge(self, obj: Conversation):
+        return badge(obj.state, obj.get_state_display())
 
     @admin.display(description="their last text")
     def last_text(self, obj: Conversation) -> str:

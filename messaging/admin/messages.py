@@ -12,15 +12,23 @@ from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin
 from config.admin_lists import BigTableMixin, IndexedValuesFilter, PhoneSearchMixin
+from config.badges import badge
+from config.csv_export import CsvExport
+from config.formatting import pretty
 from messaging.models import CommunicationPreference, Direction, SmsMessage
 from messaging.selectors import conversation_threads
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(PhoneSearchMixin, BigTableMixin, ReadOnlyAdmin):
+class SmsMessageAdmin(CsvExport, PhoneSearchMixin, BigTableMixin, ReadOnlyAdmin):
     """Texts are sent by workflows and services, never typed in here."""
 
-    list_display = ("created_at", "arrow", "conversation_link", "status", "excerpt",
+    empty_hint = ("No texts yet. Workflows send them (a “Send a text” step); replies arrive "
+                  "when Twilio's webhook points at PUBLIC_BASE_URL/webhooks/twilio/sms/.")
+    csv_fields = ("id", "created_at", "direction", "phone", "customer_id", "purpose", "status",
+                  "segments", "error_code", "error_message", "body", "sent_at", "delivered_at",
+                  "workflow_instance_id", "workflow_step_id")
+    list_display = ("created_at", "arrow", "conversation_link", "status_badge", "excerpt",
                     "customer_id", "error_code")
     list_filter = ("status", "direction", "purpose", ("intent", IndexedValuesFilter))
     search_fields = ("phone", "sid", "idempotency_key", "body")
@@ -28,7 +36,9 @@ class SmsMessageAdmin(PhoneSearchMixin, BigTableMixin, ReadOnlyAdmin):
                         "searches numbers, SIDs, keys and bodies.")
     date_hierarchy = "created_at"
     list_per_page = 50
-    readonly_fields = [f.name for f in SmsMessage._meta.fields]
+    readonly_fields = [f.name if f.name != "raw" else "raw_display"
+                       for f in SmsMessage._meta.fields]
+    fields = readonly_fields
 
     @admin.display(description="")
     def arrow(self, obj: SmsMessage) -> str:
@@ -38,6 +48,14 @@ class SmsMessageAdmin(PhoneSearchMixin, BigTableMixin, ReadOnlyAdmin):
     def conversation_link(self, obj: SmsMessage) -> str:
         url = reverse("admin:messaging_smsmessage_conversation", args=[obj.phone])
         return format_html('<a href="{}">{}</a>', url, obj.phone)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj: SmsMessage):
+        return badge(obj.status)
+
+    @admin.display(description="raw (as Twilio sent it)")
+    def raw_display(self, obj: SmsMessage):
+        return pretty(obj.raw)
 
     @admin.display(description="text")
     def excerpt(self, obj: SmsMessage) -> str:

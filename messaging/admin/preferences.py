@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from config.admin_lists import PhoneSearchMixin
+from config.csv_export import CsvExport
 from messaging.admin.forms import ImportForm, OptOutNumberForm, ReasonForm
 from messaging.models import CommunicationPreference, OptOutReview, PreferenceChange
 from messaging.services import preferences
@@ -67,10 +68,12 @@ staff_opt_out = partial(preferences.opt_out, source="staff")
 staff_opt_in = partial(preferences.opt_in, source="staff")
 
 
-class PreferenceAdminBase(PhoneSearchMixin, ReadOnlyAdmin):
+class PreferenceAdminBase(CsvExport, PhoneSearchMixin, ReadOnlyAdmin):
     # Changes go through the actions, which record a reason, and the audit history must
     # survive; "add" is "opt a number out" (through the service).
     allow = frozenset({"add"})
+    csv_fields = ("phone", "customer_id", "sms_opted_out", "opt_out_source", "opted_out_at",
+                  "opted_in_at", "needs_review")
 
     list_display = ("phone", "customer_id", "sms_opted_out", "opt_out_source", "opted_out_at",
                     "opted_in_at", "needs_review", "conversation")
@@ -90,6 +93,8 @@ class PreferenceAdminBase(PhoneSearchMixin, ReadOnlyAdmin):
 
 @admin.register(CommunicationPreference)
 class CommunicationPreferenceAdmin(PreferenceAdminBase):
+    empty_hint = ("No numbers have opted out. STOP replies land here by themselves; to add "
+                  "one, use “Opt a number out” or “Import opt-out list”.")
     operate_permission = "messaging.change_communicationpreference"
     actions = [
         with_reason("opt_out_selected", "Opt out selected numbers", staff_opt_out,
@@ -149,6 +154,8 @@ class CommunicationPreferenceAdmin(PreferenceAdminBase):
 
 @admin.register(OptOutReview)
 class OptOutReviewAdmin(PreferenceAdminBase):
+    empty_hint = ("Nothing to review. Replies that may mean “stop texting me” without a "
+                  "keyword wait here for a decision.")
     """The review queue: free-text replies taken as opt-outs, oldest first."""
 
     operate_permission = "messaging.change_optoutreview"

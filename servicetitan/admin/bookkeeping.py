@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin
 from config.admin_lists import BigTableMixin, IndexedValuesFilter
+from config.badges import badge
+from config.csv_export import CsvExport
+from config.formatting import pretty
 from config.ratelimits import over_limit, too_many_requests
 from servicetitan import operations
 from servicetitan.admin.chart import COLOURS, runs_chart
@@ -19,14 +20,15 @@ from servicetitan.models import SyncLog, SyncState
 CHART_RUNS = 40
 
 
-def badge(status: str):
-    if not status:
-        return "-"
-    return format_html('<b style="color: {}">{}</b>', COLOURS.get(status, "#777"), status)
 
 
 @admin.register(SyncLog)
-class SyncLogAdmin(BigTableMixin, ReadOnlyAdmin):
+class SyncLogAdmin(CsvExport, BigTableMixin, ReadOnlyAdmin):
+    empty_hint = ("No sync has run yet. Start one: Sync cursors → select the resources → "
+                  "“Sync now” (or manage.py st_sync).")
+    csv_fields = ("id", "run_id", "resource", "full", "status", "started_at", "finished_at",
+                  "pages", "fetched", "created", "updated", "unchanged", "rejected",
+                  "warnings", "requests", "retries", "duration", "error")
     list_display = ("resource", "status_badge", "started_at", "seconds", "pages",
                     "records", "outcome", "rejected_count", "warnings_count", "calls", "rate",
                     "full", "worker")
@@ -85,12 +87,13 @@ class SyncLogAdmin(BigTableMixin, ReadOnlyAdmin):
 
 
 def _pretty(data: list) -> str:
-    return format_html("<pre style='white-space: pre-wrap'>{}</pre>",
-                       json.dumps(data, indent=2, ensure_ascii=False))
+    return pretty(data)
 
 
 @admin.register(SyncState)
 class SyncStateAdmin(ReadOnlyAdmin):
+    empty_hint = ("No resource has been synced yet. Run manage.py st_sync (or wait for the "
+                  "schedule): each resource's cursor appears here.")
     list_display = ("resource", "cursor_kind", "cursor_start", "pages", "records",
                     "last_page_at", "last_success_at", "status_badge", "reset_at")
     list_filter = ("cursor_kind", "last_status")

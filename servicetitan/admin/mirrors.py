@@ -18,6 +18,7 @@ from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin
 from config.admin_lists import BigTableMixin, PhoneSearchMixin
+from config.formatting import pretty
 from servicetitan import models as m
 
 
@@ -118,6 +119,8 @@ def link_to(column: str, target: type[models.Model]) -> Callable:
 
 
 class MirrorAdmin(BigTableMixin, ReadOnlyAdmin):
+    empty_hint = ("Nothing mirrored yet. Run a ServiceTitan sync: Sync cursors → select → "
+                  "“Sync now”.")
     """Read-only: the sync is the only writer of the mirror."""
 
     list_per_page = 50
@@ -136,8 +139,10 @@ class MirrorAdmin(BigTableMixin, ReadOnlyAdmin):
 
     @admin.display(description="raw record (as ServiceTitan sent it)")
     def raw_json(self, obj: models.Model):
-        return format_html("<pre style='white-space: pre-wrap'>{}</pre>",
-                           json.dumps(obj.raw, indent=2, ensure_ascii=False, sort_keys=True))
+        exact = json.dumps(obj.raw, indent=2, ensure_ascii=False, sort_keys=True)
+        return format_html("{}<details><summary>exactly as sent (JSON)</summary>"
+                           "<pre style='white-space: pre-wrap'>{}</pre></details>",
+                           pretty(obj.raw), exact)
 
 
 def _admin_for(model: type[models.Model], mirror: Mirror) -> type[MirrorAdmin]:

@@ -113,8 +113,13 @@ def test_rows_added_since_the_last_analyse_are_counted_in(analysed):
                       source="servicetitan", payload={"note": "x" * 200}) for n in range(2000))
     paginator = EstimatedCountPaginator(WorkflowEvent.objects.order_by("-id"), 10)
     # The analysed 30 rows' density times the pages the table has now (an estimate, as the
-    # planner's): far above the 30 the statistics hold.
-    assert paginator.count > 300 and paginator.estimated
+    # planner's): above the 30 the statistics hold. How far above depends on the dead pages
+    # earlier tests on this database left behind (rolled back rows keep their pages until a
+    # VACUUM), so only "more than the statistics" is certain.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'workflow_events'::regclass")
+        analysed_rows = cursor.fetchone()[0]
+    assert paginator.count > analysed_rows == 30 and paginator.estimated
 
 
 def test_a_table_never_analysed_is_counted_exactly(db, monkeypatch):

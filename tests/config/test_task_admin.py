@@ -3,8 +3,10 @@ permission, and a schedule can only run a declared task with arguments it takes.
 
 from datetime import timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -124,11 +126,12 @@ def test_an_installed_schedule_saved_unchanged_in_the_admin_stays_the_same(clien
     staff(client, "Manager")
     before = list(Schedule.objects.order_by("pk").values())
     for schedule in Schedule.objects.all():
-        response = client.post(f"{SCHEDULES}{schedule.pk}/change/", {
+        shown = timezone.localtime(schedule.next_run, ZoneInfo(settings.BUSINESS_TIME_ZONE))
+        response = client.post(f"{SCHEDULES}{schedule.pk}/change/", {  # as the form shows it
             **schedule_form(schedule.func, schedule.args or "", schedule.kwargs or ""),
             "name": schedule.name, "minutes": schedule.minutes,
-            "next_run_0": schedule.next_run.strftime("%Y-%m-%d"),
-            "next_run_1": schedule.next_run.strftime("%H:%M:%S.%f")})
+            "next_run_0": shown.strftime("%Y-%m-%d"),
+            "next_run_1": shown.strftime("%H:%M:%S.%f")})
         assert response.status_code == 302, schedule.name
     assert list(Schedule.objects.order_by("pk").values()) == before
     assert install_schedules()["updated"] == []
@@ -153,3 +156,13 @@ def test_keyword_arguments_read_in_both_of_the_schedulers_syntaxes():
     call_syntax = parse_call("servicetitan.tasks.sync_now", "", "resources=['jobs']")
     assert dict_syntax == call_syntax == ((), {"resources": ["jobs"]})
 
+
+
+def test_the_schedule_page_shows_its_next_run_in_the_business_time_zone(client, settings):
+    settings.BUSINESS_TIME_ZONE = "America/New_York"
+    install_schedules()
+    staff(client, "Manager")
+    schedule = Schedule.objects.order_by("pk").first()
+    page = client.get(f"{SCHEDULES}{schedule.pk}/change/").content.decode()
+    shown = timezone.localtime(schedule.next_run, ZoneInfo("America/New_York"))
+    assert f'value="{shown:%H:%M:%S}' in page

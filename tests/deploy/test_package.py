@@ -37,7 +37,8 @@ def test_the_wheel_has_the_service_but_not_the_sandbox(wheel):
     names = wheel.namelist()
     assert {"config/settings.py", "ghl/signatures.py", "ghl/keys/ghl-webhook-rsa-public.pem",
             "messaging/twilio.py", "servicetitan/client.py",
-            "workflows/engine/__init__.py"} <= set(names)
+            "workflows/engine/__init__.py",
+            "workflows/static/workflows/definition_editor.js"} <= set(names)
     assert not [n for n in names if n.split("/")[0] == "sandbox"]
 
 

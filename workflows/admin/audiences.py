@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from config.admin_base import ReadOnlyAdmin
+from config.badges import badge
+from config.csv_export import CsvExport
 from config.dashboard import BLUE, DAYS, GREY, ORANGE, bar_chart
 from workflows.audiences.backtest import MAX_DAYS, backtest_audience
 from workflows.audiences.evaluation import audience_of
@@ -96,10 +98,19 @@ def _definition(model_admin, request, pk: int) -> WorkflowDefinition:
 
 
 @admin.register(AudienceRun)
-class AudienceRunAdmin(ReadOnlyAdmin):
-    list_display = ("definition", "day", "status", "matched", "excluded", "already", "entered",
-                    "capped", "ended", "duration_ms", "started_at")
+class AudienceRunAdmin(CsvExport, ReadOnlyAdmin):
+    empty_hint = ("No audience has been evaluated yet. Switch on a campaign (a definition "
+                  "started by an audience): it is evaluated daily at its time.")
+    csv_fields = ("id", "definition__name", "day", "status", "evaluated", "matched",
+                  "excluded", "already", "entered", "capped", "ended", "error", "started_at",
+                  "duration_ms")
+    list_display = ("definition", "day", "status_badge", "matched", "excluded", "already",
+                    "entered", "capped", "ended", "duration_ms", "started_at")
     list_filter = ("status", "definition")
     list_select_related = ("definition",)
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in AudienceRun._meta.fields]
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        return badge(obj.status)

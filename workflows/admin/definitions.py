@@ -1,5 +1,7 @@
-"""Definitions: a validated JSON editor, a preview of recent matching entities (an audience's
-members), a backtest page, an export action, and switching on/off."""
+"""Definitions: a form editor (trigger, conditions, steps and cancel rules as controls, with a
+live text preview; ``editor.py`` and ``static/workflows/definition_editor.js``) over the
+validated JSON fields, which stay as the advanced view; a preview of recent matching entities
+(an audience's members), a backtest page, an export action, and switching on/off."""
 
 from __future__ import annotations
 
@@ -11,14 +13,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from config.csv_export import CsvExport
 from workflows.admin.audiences import audience_backtest_view, audience_context, audience_view
-from workflows.admin.forms import DefinitionForm
+from workflows.admin.editor import editor_schema, measure_of, text_preview
+from workflows.admin.forms import EDITABLE, JSON_FIELDS, DefinitionForm
 from workflows.admin.n8n_import import n8n_import_view
 from workflows.backtest import backtest, parse_since
 from workflows.explain import trigger_label
@@ -44,16 +48,31 @@ def instance_count(statuses) -> Coalesce:
     return Coalesce(Subquery(
         WorkflowInstance.objects.filter(definition=OuterRef("pk"), status__in=list(statuses))
         .order_by().values("definition").annotate(n=Count("definition")).values("n")), 0)
+ADVANCED = ("trigger_kind", "trigger_event", *JSON_FIELDS)
+# The longest text body the preview renders (a text is at most 10 segments anyway).
+PREVIEW_MAX_BODY = 2000
 
 
 @admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(admin.ModelAdmin):
+class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
+    empty_hint = ("No follow-ups yet. Build one with “Add workflow definition” (a form: pick "
+                  "what starts it, add steps), or bring n8n workflows over with “Import from "
+                  "n8n”.")
+    csv_fields = ("id", "name", "active", "trigger_kind", "trigger_event", "version",
+                  "updated_by", "updated_at", "description")
     form = DefinitionForm
     list_display = ("name", "trigger", "active", "version", "live_count", "failed_count",
                     "updated_at")
     list_filter = ("active", "trigger_kind", "trigger_event")
     search_fields = ("name", "description", "trigger_event")
     readonly_fields = ("version", "updated_by", "updated_at")
+    fieldsets = (
+        # Every editable field the form editor does not write (a new one shows up here).
+        (None, {"fields": tuple(f for f in EDITABLE if f not in ADVANCED)}),
+        ("Advanced: the definition as JSON (what the form above writes; import and export)",
+         {"classes": ("collapse",), "fields": ADVANCED}),
+        ("Saved", {"fields": ("version", "updated_by", "updated_at")}),
+    )
     actions = ("export_json", "switch_on", "switch_off")
     change_form_template = "admin/workflows/workflowdefinition/change_form.html"
     change_list_template = "admin/workflows/workflowdefinition/change_list.html"
@@ -92,13 +111,43 @@ class WorkflowDefinitionAdmin(admin.ModelAdmin):
         obj.pk, obj.version, obj.current_version = saved.pk, saved.version, \
             saved.current_version
 
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj is not None else self.fieldsets[:-1]  # nothing saved yet
+
     def get_urls(self):
         return [path("<int:pk>/backtest/", self.admin_site.admin_view(self.backtest_view),
                      name="workflows_workflowdefinition_backtest"),
                 path("<int:pk>/audience/", self.admin_site.admin_view(self.audience_view),
                      name="workflows_workflowdefinition_audience"),
+                path("text-preview/", self.admin_site.admin_view(self.text_preview_view),
+                     name="workflows_workflowdefinition_text_preview"),
                 path("import-n8n/", self.admin_site.admin_view(self.n8n_import_view),
                      name="workflows_workflowdefinition_import_n8n"), *super().get_urls()]
+
+    def text_preview_view(self, request):
+        """A send_sms body rendered for the newest record of ``entity`` (the editor's live
+        preview): JSON with the text, its characters and segments."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        body = request.GET.get("body", "")
+        if len(body) > PREVIEW_MAX_BODY:
+            return JsonResponse({"error": f"a text of at most {PREVIEW_MAX_BODY} characters"},
+                                status=400)
+        measure = measure_of(request.GET.get("type", ""), request.GET.get("param", ""))
+        return JsonResponse(text_preview(body, request.GET.get("entity", ""), measure))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        form = context["adminform"].form
+        context["editor"] = {
+            "schema": editor_schema(),
+            "config": {"readonly": not self.has_change_permission(request, obj),
+                       "preview_url": reverse("admin:workflows_workflowdefinition_text_preview")},
+            "errors": {name: list(errors) for name, errors in form.errors.items()
+                       if name in ADVANCED},
+            "data": {name: getattr(obj, name) for name in ADVANCED} if obj is not None else {},
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def n8n_import_view(self, request):
         return n8n_import_view(self, request)

@@ -13,6 +13,9 @@ from django.utils.html import format_html, format_html_join
 
 from config.admin_base import ReadOnlyAdmin, ReadOnlyInline
 from config.admin_lists import BigTableMixin, IndexedValuesFilter
+from config.csv_export import CsvExport
+from config.formatting import pretty
+from workflows import entities
 from workflows.explain import explain_entity, explain_event
 from workflows.models import WorkflowEvent, WorkflowEventMatch
 
@@ -43,19 +46,30 @@ class MatchInline(ReadOnlyInline):
 
 
 class ExplainForm(forms.Form):
-    entity_type = forms.CharField(max_length=50, initial="estimate")
+    entity_type = forms.ChoiceField(initial="estimate")
     entity_id = forms.CharField(max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What workflows can be about: the registered records and the events' entity types.
+        known = set(entities.ENTITY_MODELS) | {e for e, _ in entities.EVENT_TYPES.values()}
+        self.fields["entity_type"].choices = [(t, t.replace("_", " ")) for t in sorted(known)]
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(BigTableMixin, ReadOnlyAdmin):
+class WorkflowEventAdmin(CsvExport, BigTableMixin, ReadOnlyAdmin):
+    empty_hint = ("No events yet. They come from the ServiceTitan sync (ServiceTitan → Sync "
+                  "cursors → “Sync now”), incoming texts and GHL webhooks.")
+    csv_fields = ("id", "created_at", "event_type", "entity_type", "entity_id", "source",
+                  "processed_at", "payload")
     list_display = ("id", "event_type", "entity", "source", "created_at", "processed_at",
                     "matched")
     list_filter = (ProcessedFilter, ("source", IndexedValuesFilter),
                    ("event_type", IndexedValuesFilter))
     search_fields = ("entity_id", "event_type", "entity_type")
-    readonly_fields = ("event_type", "entity_type", "entity_id", "source", "payload",
+    readonly_fields = ("event_type", "entity_type", "entity_id", "source", "payload_display",
                        "created_at", "processed_at")
+    fields = readonly_fields
     inlines = (MatchInline,)
     change_form_template = "admin/workflows/workflowevent/change_form.html"
     allow = frozenset({"delete"})   # events are facts: staff read them
@@ -64,6 +78,10 @@ class WorkflowEventAdmin(BigTableMixin, ReadOnlyAdmin):
         matches = WorkflowEventMatch.objects.select_related("definition")
         return super().get_queryset(request).prefetch_related(
             Prefetch("matches", queryset=matches))
+
+    @admin.display(description="payload")
+    def payload_display(self, obj):
+        return pretty(obj.payload)
 
     @admin.display(description="entity")
     def entity(self, obj):

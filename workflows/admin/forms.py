@@ -50,7 +50,8 @@ class DefinitionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trigger_kind"].required = False   # left out: an event trigger
+        if "trigger_kind" in self.fields:   # a Viewer's form has no fields (all read-only)
+            self.fields["trigger_kind"].required = False   # left out: an event trigger
 
     def clean(self):
         cleaned = super().clean()

@@ -3,11 +3,9 @@ actions retry-from-failed-step, skip step and cancel (each calls a service and r
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +13,9 @@ from django.utils.html import format_html
 
 from config.admin_base import ReadOnlyAdmin
 from config.admin_lists import BigTableMixin
+from config.badges import badge
+from config.csv_export import CsvExport
+from config.formatting import pretty
 from workflows.models import InstanceStatus, WorkflowInstance, WorkflowStepRun
 from workflows.services import InstanceActionError, cancel_instance, retry_instance, skip_step
 
@@ -22,14 +23,16 @@ STATUS_COLOURS = {"pending": "#666", "running": "#0b61a4", "waiting": "#8a6d00",
                   "completed": "#2e7d32", "failed": "#c62828", "cancelled": "#888"}
 
 
-def status_badge(status: str):
-    return format_html('<b style="color:{}">{}</b>', STATUS_COLOURS.get(status, "#000"), status)
-
-
 @admin.register(WorkflowInstance)
-class WorkflowInstanceAdmin(BigTableMixin, ReadOnlyAdmin):
+class WorkflowInstanceAdmin(CsvExport, BigTableMixin, ReadOnlyAdmin):
     """Changed only through the actions, which call the services."""
 
+    empty_hint = ("No workflow has started yet. One starts when an event matches an active "
+                  "definition: switch a definition on (Workflow definitions), and check "
+                  "Workflow events for what arrived and why it matched or not.")
+    csv_fields = ("id", "definition__name", "version__number", "entity_type", "entity_id",
+                  "customer_id", "status", "status_detail", "current_step", "next_run_at",
+                  "attempts", "last_error", "created_at", "finished_at")
     operate_permission = "workflows.change_workflowinstance"
     list_display = ("id", "definition", "entity", "status_display", "current_step",
                     "next_run_at", "attempts", "updated_at")
@@ -38,7 +41,7 @@ class WorkflowInstanceAdmin(BigTableMixin, ReadOnlyAdmin):
     search_fields = ("entity_id", "entity_type", "definition__name", "status_detail")
     readonly_fields = ("definition", "version", "entity", "customer_id", "trigger_event",
                        "status_display", "status_detail", "current_step", "next_run_at",
-                       "attempts", "last_error", "wait_event_type", "wait_correlation",
+                       "attempts", "last_error", "wait_event_type", "wait_correlation_display",
                        "claimed_by", "claim_expires_at", "created_at", "finished_at",
                        "context_display")
     fieldsets = ((None, {"fields": readonly_fields[:-1]}),
@@ -49,7 +52,7 @@ class WorkflowInstanceAdmin(BigTableMixin, ReadOnlyAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
-        return status_badge(obj.status)
+        return badge(obj.status)
 
     @admin.display(description="entity")
     def entity(self, obj):
@@ -59,8 +62,11 @@ class WorkflowInstanceAdmin(BigTableMixin, ReadOnlyAdmin):
 
     @admin.display(description="context")
     def context_display(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.context, indent=2,
-                                                       cls=DjangoJSONEncoder))
+        return pretty(obj.context)
+
+    @admin.display(description="waiting for an event matching")
+    def wait_correlation_display(self, obj):
+        return pretty(obj.wait_correlation)
 
     def changelist_view(self, request, extra_context=None):
         counts = dict(WorkflowInstance.objects.values_list("status").annotate(
@@ -112,8 +118,8 @@ class WorkflowInstanceAdmin(BigTableMixin, ReadOnlyAdmin):
 def timeline(instance: WorkflowInstance) -> list[dict]:
     """Step runs and audit entries in time order, for the instance page."""
     rows = [{"at": r.started_at, "kind": "step", "title": f"{r.step_id} ({r.step_type}) "
-             f"attempt {r.attempt}", "status": r.status, "detail": r.error or (
-                 json.dumps(r.output, cls=DjangoJSONEncoder)[:500] if r.output else ""),
+             f"attempt {r.attempt}", "status": badge(r.status),
+             "detail": r.error or (pretty(r.output) if r.output else ""),
              "duration_ms": r.duration_ms, "who": r.worker}
             for r in instance.step_runs.all()]
     rows += [{"at": a.created_at, "kind": "log", "title": a.action, "status": "",

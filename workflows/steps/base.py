@@ -14,7 +14,7 @@ vendor's ``config.vendor_http.VendorError`` into one of these by its ``retryable
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -77,9 +77,39 @@ class StepOutcome:
     timeout_goto: str | None = None    # where to go on timeout (None: same as on arrival)
 
 
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a step type, as the definition editor shows it. ``kind`` picks the
+    control: ``text``, ``template`` (multi-line text with placeholders), ``sms`` (a template
+    shown with a live preview and its segment count), ``duration`` (2d, 90m), ``time`` (09:30),
+    ``choice`` (one of ``choices``), ``number``, ``step`` (another step's id), ``rule`` (rule
+    rows), ``event`` (an event type), ``groups`` (Django group names), ``strings`` (a list of
+    texts), ``map`` (names to texts) or ``json`` (any JSON value)."""
+
+    name: str
+    kind: str = "text"
+    label: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    default: Any = None
+    # kind "sms": how many parts (SMS segments) a rendered text takes, for the preview; the
+    # app that sends it knows (workflows does not import messaging).
+    measure: Callable[[str], int] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "label": self.label or self.name,
+                "required": self.required, "choices": list(self.choices), "help": self.help,
+                "default": self.default}
+
+
 class StepType:
     type: ClassVar[str]
     label: ClassVar[str] = ""
+    # What the definition editor shows for this type (validate stays the judge), and what a
+    # later step's rule can read of its output (``steps.<id>.<output>``).
+    params: ClassVar[tuple[Param, ...]] = ()
+    outputs: ClassVar[tuple[str, ...]] = ()
     side_effects: ClassVar[bool] = False   # True: passes the idempotency key on
     max_attempts: ClassVar[int] = 5        # a step definition may lower or raise it
     # Parameters that name another step ("then", "else", …): the definition validator checks

@@ -16,7 +16,7 @@ from typing import Any
 
 from workflows.conditions import evaluate, validate_rule
 from workflows.facts import EntityFacts
-from workflows.steps.base import StepOutcome, StepRun, StepType, register
+from workflows.steps.base import Param, StepOutcome, StepRun, StepType, register
 from workflows.steps.params import allowed_keys, fail, where
 
 
@@ -25,6 +25,12 @@ class ConditionStep(StepType):
     type = "condition"
     label = "Branch on a rule"
     goto_params = ("then", "else")
+    outputs = ("passed",)
+    params = (
+        Param("rule", "rule", "when", required=True),
+        Param("then", "step", "then go to", help="empty: the next step"),
+        Param("else", "step", "otherwise go to", help="empty: the next step"),
+    )
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "rule", "then", "else")

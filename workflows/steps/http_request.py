@@ -24,7 +24,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from workflows import http
-from workflows.steps.base import PermanentStepError, StepOutcome, StepRun, StepType, register
+from workflows.steps.base import (
+    Param,
+    PermanentStepError,
+    StepOutcome,
+    StepRun,
+    StepType,
+    register,
+)
 from workflows.steps.params import allowed_keys, fail, string_map, templated, text
 from workflows.templating import render, render_data
 
@@ -36,6 +43,14 @@ class HttpRequestStep(StepType):
     type = "http_request"
     label = "HTTP request (webhook)"
     side_effects = True
+    outputs = ("status", "response")
+    params = (
+        Param("method", "choice", "method", choices=METHODS, default="POST"),
+        Param("url", "text", "URL", required=True, help="http(s)://…; placeholders allowed"),
+        Param("headers", "map", "headers"),
+        Param("body", "json", "JSON body", help="any JSON; texts inside are templates"),
+        Param("timeout", "number", "timeout (seconds)", help="default 10, at most 60"),
+    )
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "url", "method", "headers", "body", "timeout")

@@ -22,7 +22,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 
-from workflows.steps.base import PermanentStepError, StepOutcome, StepRun, StepType, register
+from workflows.steps.base import (
+    Param,
+    PermanentStepError,
+    StepOutcome,
+    StepRun,
+    StepType,
+    register,
+)
 from workflows.steps.params import allowed_keys, fail, text
 from workflows.templating import render
 
@@ -48,6 +55,12 @@ class NotifyStaffStep(StepType):
     type = "notify_staff"
     label = "Email staff"
     side_effects = True
+    params = (
+        Param("groups", "groups", "to the groups", help="active users with an email in them"),
+        Param("to", "strings", "and to addresses", help="comma-separated"),
+        Param("subject", "text", "subject", required=True),
+        Param("body", "template", "message", required=True),
+    )
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "groups", "to", "subject", "body")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from workflows.steps.base import StepOutcome, StepRun, StepType, register
+from workflows.steps.base import Param, StepOutcome, StepRun, StepType, register
 from workflows.steps.params import allowed_keys, fail, templated
 from workflows.templating import render_data
 
@@ -20,6 +20,8 @@ from workflows.templating import render_data
 class SetStep(StepType):
     type = "set"
     label = "Set values"
+    params = (Param("values", "map", "values", required=True,
+                    help="later steps read them as {{ vars.name }}"),)
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "values")

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from workflows import timing
-from workflows.steps.base import StepOutcome, StepRun, StepType, register
+from workflows.steps.base import Param, StepOutcome, StepRun, StepType, register
 from workflows.steps.params import allowed_keys, fail, where
 
 NEXT_BUSINESS_DAY = "next_business_day"
@@ -36,6 +36,12 @@ def wake_time(step: Mapping[str, Any], now: datetime) -> datetime:
 class WaitStep(StepType):
     type = "wait"
     label = "Wait"
+    params = (
+        Param("duration", "duration", "wait for", help="e.g. 2d, 3h, 1w, 1d12h"),
+        Param("until", "text", "or until", help="a time of day (09:30) or next_business_day "
+                                                "(instead of a duration)"),
+        Param("at", "time", "at", help="with next_business_day: the time (default 09:00)"),
+    )
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "duration", "until", "at")

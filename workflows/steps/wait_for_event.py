@@ -18,7 +18,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from workflows import timing
-from workflows.steps.base import PermanentStepError, StepOutcome, StepRun, StepType, register
+from workflows.steps.base import (
+    Param,
+    PermanentStepError,
+    StepOutcome,
+    StepRun,
+    StepType,
+    register,
+)
 from workflows.steps.params import allowed_keys, fail, string_map, where
 from workflows.templating import render_data
 
@@ -28,6 +35,14 @@ class WaitForEventStep(StepType):
     type = "wait_for_event"
     label = "Wait for an event"
     goto_params = ("timeout_goto",)
+    outputs = ("event.body", "event.phone", "timed_out")
+    params = (
+        Param("event", "event", "event", required=True),
+        Param("correlation", "map", "matching", required=True,
+              help='e.g. phone → {{ steps.text.phone }}'),
+        Param("timeout", "duration", "give up after", help="e.g. 3d; empty: wait until it comes"),
+        Param("timeout_goto", "step", "then go to", help="on timeout; empty: the next step"),
+    )
 
     def validate(self, step: Mapping[str, Any]) -> None:
         allowed_keys(step, "event", "correlation", "timeout", "timeout_goto")

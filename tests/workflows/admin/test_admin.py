@@ -171,3 +171,11 @@ def test_the_definition_page_previews_the_newest_events_and_links_the_full_backt
                                         args=[world.pk]))
     assert response.context["preview"].events == 1 and response.context["preview"].truncated
     assert "the backtest</a> reads them all" in response.content.decode()
+
+
+def test_the_explain_form_picks_the_entity_type_from_a_list(admin_client):
+    response = admin_client.get(reverse("admin:workflows_explain_form"),
+                                {"entity_type": "no_such_thing", "entity_id": "5"})
+    assert response.status_code == 200
+    assert b'<option value="estimate"' in response.content
+    assert "Select a valid choice" in response.content.decode()
