@@ -11,6 +11,9 @@ import shutil
 import pytest
 from django.contrib.auth.models import Group, User
 
+# The conversation tests' customer and Twilio sandbox, as the messaging tests have them.
+from tests.messaging.conftest import customer, twilio, twilio_server  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # between browser steps are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
