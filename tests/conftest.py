@@ -135,3 +135,14 @@ def sandbox(sandbox_server, settings):
     settings.TWILIO = replace(settings.TWILIO, api_base_url=f"{url}/twilio")
     yield sandbox_server
     sandbox_server.app.faults.clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django runs the tests that roll back before the transactional ones, whose flush
+    removes the rows the migrations seed (sync cursors, prebuilt definitions). pytest's own
+    reordering for session-scoped parameters (pytest-playwright's ``browser_name``) runs after
+    it and moved the live-server browser tests in among them; sort again, last (stable)."""
+    from pytest_django.plugin import pytest_collection_modifyitems as django_order
+
+    django_order(items)
