@@ -77,8 +77,12 @@ class Limits:
             remaining = int(headers["X-RateLimit-Remaining"])
         except (KeyError, TypeError, ValueError):
             return None
-        daily = headers.get("X-RateLimit-Daily-Remaining")
-        daily_remaining = int(daily) if daily and daily.isdigit() else None
+        try:  # optional: a missing or unreadable one (str.isdigit admits "²") is ignored
+            daily_remaining = int(headers["X-RateLimit-Daily-Remaining"])
+        except (KeyError, TypeError, ValueError):
+            daily_remaining = None
+        if daily_remaining is not None and daily_remaining < 0:
+            daily_remaining = None
         if maximum < 1 or interval <= 0:
             return None
         return cls(maximum, interval, max(remaining, 0), daily_remaining)

@@ -36,6 +36,14 @@ def test_the_limits_are_read_from_the_headers():
     assert Limits.from_headers(HEADERS) == Limits(5, 10.0, 4, 99)
 
 
+@pytest.mark.parametrize("daily", ["²", "٣", "-5", "12.5", "lots"])
+def test_an_unreadable_daily_remaining_is_ignored_not_raised(daily):
+    # "²" and "٣" pass str.isdigit but not int(): a vendor header must never raise here.
+    headers = {**HEADERS, "X-RateLimit-Daily-Remaining": daily}
+    expected = 3 if daily == "٣" else None  # int() reads Arabic-Indic digits
+    assert Limits.from_headers(headers) == Limits(5, 10.0, 4, expected)
+
+
 def test_an_answer_without_rate_limit_headers_changes_nothing():
     assert Limits.from_headers({"Content-Type": "application/json"}) is None
 
