@@ -32,7 +32,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.sync_throughput import create_database, manage, start_sandbox  # noqa: E402
+from bench.sync_throughput import with_sandbox  # noqa: E402
 
 GUARD = 3600
 
@@ -75,14 +75,7 @@ def main() -> None:
     with socket.socket() as probe:  # another run's sandbox there would mix two benchmarks
         if probe.connect_ex(("127.0.0.1", args.port)) == 0:
             raise SystemExit(f"port {args.port} is in use: is another run going on?")
-    create_database(args.database_url)
-    manage(env, "migrate", "-v0")
-    sandbox = start_sandbox(args)
-    try:
-        run_all(args, env)
-    finally:
-        sandbox.terminate()
-        sandbox.wait(30)
+    with_sandbox(args, env, run_all)
 
 
 def run_all(args: argparse.Namespace, env: dict) -> None:

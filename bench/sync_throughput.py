@@ -43,11 +43,16 @@ def main() -> None:
     args = parse_args()
     env = bench_env(args)
     os.environ.update(env)
+    with_sandbox(args, env, run_all)
+
+
+def with_sandbox(args: argparse.Namespace, env: dict, run) -> None:
+    """``run(args, env)`` on a new, migrated database with the sandbox running."""
     create_database(args.database_url)
     manage(env, "migrate", "-v0")
     sandbox = start_sandbox(args)
     try:
-        run_all(args, env)
+        run(args, env)
     finally:
         sandbox.terminate()
         sandbox.wait(30)
