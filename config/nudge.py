@@ -3,8 +3,10 @@
 The work itself is durable in the database (a flag, an outbox row, the texts) and a schedule
 runs the task every minute anyway; a nudge only brings the next run forward. So it is
 debounced: at most one task is queued per name and ``within`` seconds per cache (the
-process's, or Redis), and a process that queued one that recently does not even ask the
-cache (one clock read on the webhook's path). A failure to queue is logged, never raised —
+process's, or Redis), and a process that queued one that recently — or found that another
+process had — does not even ask the cache (one clock read on the webhook's path; with Redis,
+the processes that lost the race would otherwise ask it on every text). A failure to queue
+is logged, never raised —
 the schedule catches up. It runs after commit (``transaction.on_commit``), so the task sees
 the rows that caused it, and a rolled-back transaction queues nothing.
 """
@@ -36,9 +38,10 @@ def forget() -> None:
 
 def _queue(func: str, within: float) -> None:
     try:
-        if not cache.add(f"nudge:{func}", 1, timeout=within):
+        added = cache.add(f"nudge:{func}", 1, timeout=within)
+        _queued_at[func] = time.monotonic()  # queued now, or by another process lately
+        if not added:
             return
-        _queued_at[func] = time.monotonic()
         from django_q.tasks import async_task
 
         async_task(func, task_name=f"nudge {func}")

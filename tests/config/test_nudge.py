@@ -53,3 +53,16 @@ def test_a_process_that_queued_recently_does_not_ask_the_cache(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         nudge("messaging.tasks.attend_conversations", within=60)
     assert callbacks == [] and OrmQ.objects.count() == 1
+
+
+def test_a_process_that_finds_another_s_nudge_stops_asking_the_cache(
+        django_capture_on_commit_callbacks):
+    """With a shared cache (Redis) only one process wins each window; the others must not
+    ask the cache again on every text until the window has passed."""
+    cache.add("nudge:messaging.tasks.attend_conversations", 1, timeout=60)  # another process
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        nudge("messaging.tasks.attend_conversations", within=60)
+    assert len(callbacks) == 1 and OrmQ.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        nudge("messaging.tasks.attend_conversations", within=60)
+    assert callbacks == [] and OrmQ.objects.count() == 0
