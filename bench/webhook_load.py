@@ -1,23 +1,29 @@
-"""Load on the inbound SMS webhook, beside a bare Django view, under gunicorn on loopback.
+"""Load on the inbound SMS webhook, beside a bare Django view and the floor of any such webhook,
+under gunicorn on loopback.
 
     .venv/bin/python bench/webhook_load.py          # rates 50, 100, 200, 400/s, 5 max rounds
     .venv/bin/python bench/webhook_load.py --rates 100 300 --seconds 5 --max-connections 16
 
 Starts gunicorn with the production config (deploy/gunicorn.conf.py; worker recycling off, so
 the CPU accounting holds) on a free loopback port against a fresh PostgreSQL database
-(``--database``, dropped and migrated first), serving the project plus one bare view
-(``bench/webhook_urls.py``: the full middleware stack, no database, answers an empty TwiML).
-Then, for each view, it offers signed inbound-message POSTs at rising
-open-loop rates (each request has a scheduled send time; latency is measured from it, so a
-server that falls behind shows it), and finally as fast as ``--max-connections`` keep-alive
-connections allow, for ``--seconds``: bare and webhook alternately, ``--rounds`` times (the
-shared machine's slow moments then hit both views; the median of the rounds' ratios is the
-result). Every inbound message is unique (its own MessageSid) and correctly signed
-for the public URL; half come from numbers that are ServiceTitan contacts, so the customer
-lookup runs. It prints requests/second, p50/p99 latency, the CPU time gunicorn and this
-database's PostgreSQL backends spent per request (from /proc; at low rates it is mostly the
-idle workers' own polling, so read it at "max"), and, per step, how many rows the database
-holds for the requests sent — every one must be there.
+(``--database``, dropped and migrated first), serving the project plus two baselines
+(``bench/webhook_urls.py``): the bare view (the full middleware stack, no signature check, no
+database, answers an empty TwiML) and the floor (the signature check and the webhook's one
+durable statement, nothing else). Then, for the bare view and the webhook, it offers signed
+inbound-message POSTs at rising open-loop rates (each request has a scheduled send time;
+latency is measured from it, so a server that falls behind shows it), and finally as fast as
+``--max-connections`` keep-alive connections allow, for ``--seconds``: bare, floor and webhook
+in turn, ``--rounds`` times (the shared machine's slow moments then hit all three; the median
+of the rounds' ratios is the result). The target is the webhook at 0.5× the bare view or
+better; the floor's own ratio is the most any webhook that stores the text durably could
+reach on the machine at hand, and webhook ÷ floor is what our code costs beyond that.
+
+Every inbound message is unique (its own MessageSid) and correctly signed for the URL it is
+sent to; half come from numbers that are ServiceTitan contacts, so the customer lookup runs.
+It prints requests/second, p50/p99 latency, the CPU time gunicorn and this database's
+PostgreSQL backends spent per request (from /proc; at low rates it is mostly the idle
+workers' own polling, so read it at "max"), and, per step of the floor and the webhook, how
+many rows the database holds for the requests sent — every one must be there.
 
 The load generator runs in ``--processes`` processes on the same two cores as the server, so
 absolute figures understate what a dedicated server would do; the ratio to the bare view is
@@ -50,7 +56,8 @@ sys.path.insert(0, str(ROOT))
 from sandbox.credentials import SANDBOX_TWILIO_AUTH_TOKEN  # noqa: E402
 from sandbox.twilio.signing import twilio_signature  # noqa: E402
 
-SMS_PATH, BARE_PATH = "/webhooks/twilio/sms/", "/bench/bare/"
+SMS_PATH, BARE_PATH, FLOOR_PATH = "/webhooks/twilio/sms/", "/bench/bare/", "/bench/floor/"
+PATHS = {"bare": BARE_PATH, "floor": FLOOR_PATH, "webhook": SMS_PATH}
 KNOWN_NUMBERS = [f"+1407555{n:04d}" for n in range(100, 150)]    # ServiceTitan contacts
 UNKNOWN_NUMBERS = [f"+1321555{n:04d}" for n in range(100, 150)]
 
@@ -81,9 +88,10 @@ class StepResult:
 
 # --- requests ------------------------------------------------------------------------------
 
-def build_bodies(step: int, count: int, public: str) -> list[tuple[bytes, str]]:
-    """``count`` distinct signed inbound-message bodies for step ``step``."""
-    url = public + SMS_PATH
+def build_bodies(step: int, count: int, public: str,
+                 path: str = SMS_PATH) -> list[tuple[bytes, str]]:
+    """``count`` distinct inbound-message bodies for step ``step``, signed for ``path``."""
+    url = public + path
     bodies = []
     for i in range(count):
         sid = f"SM{step:04x}{i:028x}"
@@ -152,9 +160,9 @@ def run_slice(port: int, path: str, bodies: list[tuple[bytes, str]], rate: float
 
 def run_step(view: str, label: str, port: int, step: int, rate: float | None,
              args: argparse.Namespace, public: str) -> StepResult:
-    path = SMS_PATH if view == "webhook" else BARE_PATH
+    path = PATHS[view]
     count = int(rate * args.seconds) if rate else args.max_requests
-    bodies = build_bodies(step, count, public)
+    bodies = build_bodies(step, count, public, path)
     slices = [bodies[p::args.processes] for p in range(args.processes)]
     per_rate = rate / args.processes if rate else None
     threads = max(2, args.max_connections // args.processes)
@@ -285,7 +293,7 @@ def main() -> int:
                         help="signed requests prepared per flat-out step (it stops after "
                              "--seconds; enough that neither view runs out)")
     parser.add_argument("--rounds", type=int, default=5,
-                        help="flat-out rounds, bare and webhook alternately")
+                        help="flat-out rounds, each running bare, floor and webhook in turn")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=None,
@@ -298,10 +306,11 @@ def main() -> int:
     server = start_server(args.database, port, args.workers, args.threads, log)
     public = f"http://127.0.0.1:{port}"
     results: list[StepResult] = []
-    # Open-loop steps per view, then flat out: bare and webhook alternately, --rounds times,
-    # each for the same --seconds, so a slow moment on the shared machine hits both views.
+    # Open-loop steps for the bare view and the webhook, then flat out: the three views in
+    # turn, --rounds times, each for the same --seconds, so a slow moment on the shared
+    # machine hits them all.
     plan = [(view, rate) for view in ("bare", "webhook") for rate in args.rates]
-    plan += [(view, None) for _ in range(args.rounds) for view in ("bare", "webhook")]
+    plan += [(view, None) for _ in range(args.rounds) for view in FLAT_OUT]
     try:
         for step, (view, rate) in enumerate(plan, start=1):
             label = f"{rate:.0f}/s" if rate else f"max ({args.max_connections} conns)"
@@ -310,7 +319,7 @@ def main() -> int:
             after = (cpu_seconds(server_pids(server)), cpu_seconds(database_pids(args.database)))
             result.server_cpu_ms = (after[0] - before[0]) * 1000 / max(result.ok, 1)
             result.database_cpu_ms = (after[1] - before[1]) * 1000 / max(result.ok, 1)
-            if view == "webhook":
+            if view != "bare":
                 result.stored = stored_rows(args.database, step)
             results.append(result)
             print(report([result]).splitlines()[-1], flush=True)
@@ -319,25 +328,47 @@ def main() -> int:
         server.wait(timeout=30)
     print()
     print(report(results))
+    return summarize(results)
+
+
+FLAT_OUT = ("bare", "floor", "webhook")
+
+
+def summarize(results: list[StepResult]) -> int:
+    """Print the flat-out rounds' ratios and medians; 0 when nothing was lost, every answer
+    was 200 and the webhook's median ratio to the bare view is 0.5 or better."""
     maxed = [r for r in results if r.label.startswith("max")]
-    pairs = list(zip(maxed[::2], maxed[1::2], strict=True))
-    ratios = [hook.rps / bare.rps if bare.rps else 0.0 for bare, hook in pairs]
-    ratio = statistics.median(ratios)
-    webhook = [r for r in results if r.view == "webhook"]
-    lost = sum(r.sent - (r.stored or 0) for r in webhook)
+    rounds = [dict(zip(FLAT_OUT, maxed[i:i + len(FLAT_OUT)], strict=True))
+              for i in range(0, len(maxed), len(FLAT_OUT))]
+
+    def ratio(a: StepResult, b: StepResult) -> float:
+        return a.rps / b.rps if b.rps else 0.0
+
+    def median(values) -> float:
+        return statistics.median(list(values))
+
+    target = median(ratio(r["webhook"], r["bare"]) for r in rounds)
+    storing = [r for r in results if r.view != "bare"]
+    lost = sum(r.sent - (r.stored or 0) for r in storing)
     errors = sum(sum(r.errors.values()) for r in results)
-    print("\nflat out, round by round: " + "; ".join(
-        f"webhook {hook.rps:.0f} / bare {bare.rps:.0f} req/s = {r:.2f}"
-        for (bare, hook), r in zip(pairs, ratios, strict=True)))
-    print(f"median ratio {ratio:.2f} (target ≥ 0.5); sent but not stored: {lost} of "
-          f"{sum(r.sent for r in webhook)}; non-200 answers: {errors}")
-    print("CPU per request flat out (median of rounds): webhook "
-          f"{statistics.median(h.server_cpu_ms for _, h in pairs):.2f} + "
-          f"{statistics.median(h.database_cpu_ms for _, h in pairs):.2f} ms, bare "
-          f"{statistics.median(b.server_cpu_ms for b, _ in pairs):.2f} ms; p50 flat out: "
-          f"webhook {statistics.median(h.pct(0.5) for _, h in pairs):.1f} ms, bare "
-          f"{statistics.median(b.pct(0.5) for b, _ in pairs):.1f} ms")
-    return 0 if lost == 0 and errors == 0 and ratio >= 0.5 else 1
+    print("\nflat out, round by round (req/s): " + "; ".join(
+        f"bare {r['bare'].rps:.0f}, floor {r['floor'].rps:.0f}, webhook {r['webhook'].rps:.0f}"
+        for r in rounds))
+    print(f"median ratio webhook ÷ bare {target:.2f} (target ≥ 0.5; rounds "
+          + " ".join(f"{ratio(r['webhook'], r['bare']):.2f}" for r in rounds) + ")")
+    print(f"median ratio floor ÷ bare {median(ratio(r['floor'], r['bare']) for r in rounds):.2f}"
+          " (the most a webhook storing each text durably reaches here)")
+    print(f"median ratio webhook ÷ floor "
+          f"{median(ratio(r['webhook'], r['floor']) for r in rounds):.2f} (what our code costs "
+          "beyond the floor)")
+    print(f"sent but not stored: {lost} of {sum(r.sent for r in storing)}; non-200 answers: "
+          f"{errors}")
+    print("CPU per request flat out, gunicorn + PostgreSQL (median of rounds): " + ", ".join(
+        f"{view} {median(r[view].server_cpu_ms for r in rounds):.2f} + "
+        f"{median(r[view].database_cpu_ms for r in rounds):.2f} ms" for view in FLAT_OUT))
+    print("p50 flat out: " + ", ".join(
+        f"{view} {median(r[view].pct(0.5) for r in rounds):.1f} ms" for view in FLAT_OUT))
+    return 0 if lost == 0 and errors == 0 and target >= 0.5 else 1
 
 
 if __name__ == "__main__":
