@@ -24,6 +24,7 @@ from django.db import connection, connections, reset_queries, transaction
 from django.utils import timezone
 
 from config.locks import named_lock
+from config.logs import mask
 from servicetitan.changes import Announce
 from servicetitan.client import Page, ServiceTitanClient
 from servicetitan.conf import setting
@@ -245,14 +246,21 @@ def _save_progress(state: SyncState, entry: SyncLog, result: PageResult,
     entry.unchanged += result.unchanged
     entry.rejected += len(result.rejected)
     room = MAX_REJECTIONS_KEPT - len(entry.rejected_records)
-    entry.rejected_records += result.rejected[:max(0, room)]
+    entry.rejected_records += _masked(result.rejected[:max(0, room)], "error")
     entry.warnings += len(result.warnings)
     room = MAX_WARNINGS_KEPT - len(entry.warning_samples)
-    entry.warning_samples += result.warnings[:max(0, room)]
+    entry.warning_samples += _masked(result.warnings[:max(0, room)], "warning")
     entry.requests, entry.retries = client.requests, client.retries
     entry.save(update_fields=["pages", "fetched", "created", "updated", "unchanged",
                               "rejected", "rejected_records", "warnings", "warning_samples",
                               "requests", "retries"])
+
+
+def _masked(samples: list[dict], text: str) -> list[dict]:
+    """Samples as the sync log keeps them: their ``text`` (which quotes the value that did
+    not fit) masked like every log line — phone numbers down to their last four digits,
+    credentials hidden. The record's id, kept whole, finds the value in the mirror."""
+    return [{**sample, text: mask(str(sample[text]))} for sample in samples]
 
 
 def _finish(state: SyncState, entry: SyncLog, client: ServiceTitanClient, status: str,

@@ -212,3 +212,16 @@ def test_items_that_are_not_a_list_leave_the_stored_items_alone(st, run_sync):
         estimate["items"])
     assert log.warning_samples == [{"id": estimate["id"], "warning": (
         "items: 'see attachment' is not a list; the stored items are left as they are")}]
+
+
+def test_warning_samples_mask_the_phone_number_they_quote(st, run_sync):
+    """The sync log is read by staff and kept for months: a value that did not fit is quoted
+    masked, like in every log line; its record id finds it."""
+    technician = next(iter(source_records(st, "technicians").values()))
+    st.update("technicians", technician["id"], {"mobilePhone": ["+14075550187"]})
+
+    log = run_sync("technicians").outcomes[0].log
+
+    assert log.status == SyncLog.Status.SUCCESS and log.warnings == 1
+    assert log.warning_samples == [{"id": technician["id"], "warning": (
+        "mobilePhone: ['+*******0187'] is not text; stored as empty text")}]
