@@ -33,7 +33,12 @@ from workflows.models import (
     WorkflowImportReport,
     WorkflowInstance,
 )
-from workflows.services import definition_export, definition_save, definition_set_active
+from workflows.services import (
+    definition_export,
+    definition_save,
+    definition_set_active,
+    steps_as_viewers_read,
+)
 from workflows.steps.base import REGISTRY
 
 PREVIEW_WINDOW = timedelta(days=7)
@@ -84,10 +89,14 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         # The change page shows no counts: read the row alone, not the annotated queryset.
         try:
-            return WorkflowDefinition.objects.get(
+            definition = WorkflowDefinition.objects.get(
                 pk=WorkflowDefinition._meta.pk.to_python(object_id))
         except (WorkflowDefinition.DoesNotExist, ValidationError, ValueError):
             return None
+        if not self.has_change_permission(request, definition):
+            # Read-only: credentials written into a step (an HTTP header) stay hidden.
+            definition.steps = steps_as_viewers_read(definition.steps)
+        return definition
 
     @admin.display(description="trigger", ordering="trigger_event")
     def trigger(self, obj):
@@ -196,7 +205,9 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
 
     @admin.action(description="Export selected definitions as JSON", permissions=["view"])
     def export_json(self, request, queryset):
-        body = json.dumps(definition_export(queryset.order_by("name")), indent=2,
+        exported = definition_export(queryset.order_by("name"),
+                                     redacted=not self.has_change_permission(request))
+        body = json.dumps(exported, indent=2,
                           ensure_ascii=False, cls=DjangoJSONEncoder)
         response = HttpResponse(body + "\n", content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="workflow-definitions.json"'

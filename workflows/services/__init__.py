@@ -5,6 +5,7 @@ from workflows.services.definitions import (
     definition_save,
     definition_set_active,
     definitions_import,
+    steps_as_viewers_read,
 )
 from workflows.services.instances import (
     InstanceActionError,
@@ -26,4 +27,5 @@ __all__ = [
     "retry_instance",
     "skip_step",
     "start_instance_manually",
+    "steps_as_viewers_read",
 ]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from workflows.models import WorkflowDefinition, WorkflowDefinitionVersion
+from workflows.steps.base import REGISTRY
 from workflows.validation import FIELDS, check_complete, validate_definition
 
 
@@ -57,9 +58,26 @@ def definition_set_active(*, definition: WorkflowDefinition, active: bool,
     WorkflowDefinition.objects.filter(pk=definition.pk).update(active=active, updated_by=actor)
 
 
-def definition_export(definitions: Iterable[WorkflowDefinition]) -> list[dict[str, Any]]:
-    """The definitions in the JSON file format, ready for ``json.dumps``."""
-    return [{name: getattr(d, name) for name in FIELDS} for d in definitions]
+def definition_export(definitions: Iterable[WorkflowDefinition], *,
+                      redacted: bool = False) -> list[dict[str, Any]]:
+    """The definitions in the JSON file format, ready for ``json.dumps``; ``redacted``: their
+    steps as a Viewer may read them (``steps_as_viewers_read``)."""
+    exported = [{name: getattr(d, name) for name in FIELDS} for d in definitions]
+    if redacted:
+        for item in exported:
+            item["steps"] = steps_as_viewers_read(item["steps"])
+    return exported
+
+
+def steps_as_viewers_read(steps: Any) -> Any:
+    """``steps`` as someone who may read but not change a definition sees them: each step as
+    its type records it in a step run (``StepType.recorded_input``: an ``http_request``'s
+    credential headers and URL credentials redacted); anything malformed unchanged."""
+    if not isinstance(steps, list):
+        return steps
+    return [dict(REGISTRY[step["type"]].recorded_input(step))
+            if isinstance(step, Mapping) and step.get("type") in REGISTRY else step
+            for step in steps]
 
 
 @transaction.atomic

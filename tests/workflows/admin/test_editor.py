@@ -102,3 +102,46 @@ def test_the_form_errors_reach_the_editor_by_field(admin_client):
     assert response.status_code == 200
     assert response.context["editor"]["errors"]["steps"][0].startswith(
         "step 'w'.duration: '2 days' is not a duration")
+
+
+CRM_STEP = {"id": "crm", "type": "http_request", "url": "https://user:hunter2@crm.example.com/x",
+            "headers": {"Authorization": "Bearer sk_live_4242", "X-Source": "perfectcatch"}}
+
+
+def logged_in(client, role):
+    user = User.objects.create_user(role.lower(), is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    return client
+
+
+def test_a_viewer_reads_a_definition_without_the_credentials_its_steps_send(
+        client, make_definition):
+    definition = make_definition(steps=[CRM_STEP])
+    page = logged_in(client, "Viewer").get(
+        reverse("admin:workflows_workflowdefinition_change", args=[definition.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "X-Source" in body and "crm.example.com" in body
+    assert "sk_live_4242" not in body and "hunter2" not in body
+    definition.refresh_from_db()
+    assert definition.steps == [CRM_STEP]  # shown redacted, stored whole
+
+
+def test_a_manager_edits_the_credentials(client, make_definition):
+    definition = make_definition(steps=[CRM_STEP])
+    page = logged_in(client, "Manager").get(
+        reverse("admin:workflows_workflowdefinition_change", args=[definition.pk]))
+    assert "sk_live_4242" in page.content.decode()
+
+
+@pytest.mark.parametrize(("role", "shown"), [("Viewer", False), ("Manager", True)])
+def test_the_json_export_holds_the_credentials_only_for_those_who_may_change_them(
+        client, make_definition, role, shown):
+    definition = make_definition(steps=[CRM_STEP])
+    response = logged_in(client, role).post(
+        reverse("admin:workflows_workflowdefinition_changelist"),
+        {"action": "export_json", "_selected_action": [definition.pk]})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    body = response.content.decode()
+    assert ("sk_live_4242" in body) is shown and ("hunter2" in body) is shown
+    assert "X-Source" in body and "crm.example.com" in body
