@@ -355,6 +355,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PerfectCatch <automa
 # Networks the http_request step may reach although they are not public (loopback, private,
 # link-local, unique-local: refused by default), e.g. "10.20.0.0/16" for an internal CRM.
 WORKFLOW_HTTP_ALLOWED_NETWORKS = env.list("WORKFLOW_HTTP_ALLOWED_NETWORKS", default=[])
+# Credentials ``http_request`` headers name as {{ secrets.NAME }}: one file per name
+# (workflows/secrets.py), read when the request is sent.
+WORKFLOW_HTTP_SECRETS_DIR = env.str("WORKFLOW_HTTP_SECRETS_DIR", default="")
 
 # --- Logging ---------------------------------------------------------------------------------
 # One JSON object per line in production (LOG_FORMAT=plain for people), phone numbers and

@@ -12,9 +12,15 @@ and connection errors are retried with backoff; other 4xx fail the instance, and
 host that resolves to a non-public address (``workflows.http``). The output holds the status
 and the (parsed) response body, for later steps as ``steps.<id>.response``.
 
+A credential belongs in a header as ``{{ secrets.NAME }}`` ("Authorization":
+"Bearer {{ secrets.crm_token }}"): the worker reads it from ``WORKFLOW_HTTP_SECRETS_DIR`` when
+it sends (``workflows.secrets``), so the definition holds only its name; a secret that cannot
+be read fails the step with the reason. Only headers may name secrets.
+
 Credentials never reach what Viewers can read: the step run records the step with credential
-headers, URL user/password and credential-like query values redacted, and credential-like
-fields of the response body are redacted before they become output and context.
+headers, URL user/password and credential-like query values redacted, a definition is shown
+to those who may not change it the same way, and credential-like fields of the response body
+are redacted before they become output and context.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from workflows import http
+from workflows import http, secrets
 from workflows.steps.base import (
     Param,
     PermanentStepError,
@@ -47,7 +53,8 @@ class HttpRequestStep(StepType):
     params = (
         Param("method", "choice", "method", choices=METHODS, default="POST"),
         Param("url", "text", "URL", required=True, help="http(s)://…; placeholders allowed"),
-        Param("headers", "map", "headers"),
+        Param("headers", "map", "headers",
+              help="a credential as {{ secrets.NAME }}: a file in WORKFLOW_HTTP_SECRETS_DIR"),
         Param("body", "json", "JSON body", help="any JSON; texts inside are templates"),
         Param("timeout", "number", "timeout (seconds)", help="default 10, at most 60"),
     )
@@ -61,6 +68,10 @@ class HttpRequestStep(StepType):
             fail(step, "method", f"must be one of {', '.join(METHODS)}")
         string_map(step, "headers")
         templated(step, "body")
+        for name in ("url", "body"):
+            if secrets.mentions(step.get(name)):
+                fail(step, name, "secrets can be named in headers only, as "
+                                 "{{ secrets.NAME }}")
         timeout = step.get("timeout", 10)
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
                 or not 0 < timeout <= 60:
@@ -74,10 +85,21 @@ class HttpRequestStep(StepType):
         response = http.send(
             method, url,
             body=render_data(run.step.get("body"), run.context),
-            headers={k: str(v) for k, v in render_data(run.step.get("headers", {}),
-                                                       run.context).items()},
+            headers=self.headers(run),
             idempotency_key=run.idempotency_key, timeout=run.step.get("timeout", 10))
         return StepOutcome(output={"status": response.status, "response": response.body})
+
+    @staticmethod
+    def headers(run: StepRun) -> dict[str, str]:
+        """The step's headers rendered, with the secrets they name read."""
+        headers = run.step.get("headers", {})
+        names = secrets.referenced(headers.values())
+        try:
+            named = secrets.read(names) if names else {}
+        except secrets.MissingSecret as exc:
+            raise PermanentStepError(str(exc)) from None
+        rendered = render_data(headers, {**run.context, "secrets": named})
+        return {key: str(value) for key, value in rendered.items()}
 
     def recorded_input(self, step: Mapping[str, Any]) -> Mapping[str, Any]:
         recorded = {**step, "url": http.redact_url(step.get("url", ""))}

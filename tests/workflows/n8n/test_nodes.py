@@ -146,7 +146,8 @@ def test_http_request_v1_leaves_credentials_out_and_says_which():
     notes = entry(conversion, "Post to CRM").notes
     assert {"the user name and password in the URL are not carried over",
             "query parameter 'token' not carried over (a credential)",
-            "header 'X-Api-Key' not carried over (a credential)",
+            "header 'X-Api-Key' not carried over (a credential): add it as {{ secrets.NAME }}, "
+            "NAME a file in WORKFLOW_HTTP_SECRETS_DIR",
             "body field 'password' not carried over (a credential)"} <= set(notes)
     stored = json.dumps([conversion.definitions[0].data, conversion.report.as_dict()])
     assert not {"pa55", "k-123", "t-456", "hunter2"} & set(stored.replace('"', " ").split())

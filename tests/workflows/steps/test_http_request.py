@@ -209,3 +209,56 @@ def test_a_redirect_to_another_origin_does_not_carry_credential_headers(make_def
     first, second = receiver.requests
     assert first.headers["x-api-key"] == "k3y-value"
     assert "x-api-key" not in second.headers and second.headers["x-source"] == "perfectcatch"
+
+
+# --- credentials named, not written: {{ secrets.NAME }} in headers --------------------------
+@pytest.fixture
+def secrets_dir(tmp_path, settings):
+    settings.WORKFLOW_HTTP_SECRETS_DIR = str(tmp_path)
+    (tmp_path / "crm_token").write_text("sk_live_4242\n")
+    return tmp_path
+
+
+def test_a_header_naming_a_secret_sends_the_file_s_value(make_definition, drain, receiver,
+                                                         secrets_dir):
+    headers = {"Authorization": "Bearer {{ secrets.crm_token }}", "X-Source": "perfectcatch"}
+    _, instance = run_hook(make_definition, drain, receiver, headers=headers)
+    assert instance.status == InstanceStatus.COMPLETED
+    assert receiver.requests[0].headers["authorization"] == "Bearer sk_live_4242"
+    assert "sk_live_4242" not in json.dumps(WorkflowStepRun.objects.get().input)
+
+
+def test_a_rotated_secret_is_used_from_the_next_request_on(make_definition, drain, receiver,
+                                                          secrets_dir):
+    headers = {"X-Api-Key": "{{ secrets.crm_token }}"}
+    run_hook(make_definition, drain, receiver, headers=headers)
+    (secrets_dir / "crm_token").write_text("sk_live_rotated")
+    emit(EstimateFactory(), "estimate.created")
+    drain()
+    assert [r.headers["x-api-key"] for r in receiver.requests] == ["sk_live_4242",
+                                                                   "sk_live_rotated"]
+
+
+@pytest.mark.parametrize(("directory", "reason"), [
+    (None, "secret 'missing' is not in WORKFLOW_HTTP_SECRETS_DIR"),
+    ("", "no WORKFLOW_HTTP_SECRETS_DIR is configured"),
+])
+def test_a_secret_that_cannot_be_read_fails_the_step_without_sending(
+        make_definition, drain, receiver, secrets_dir, settings, directory, reason):
+    if directory is not None:
+        settings.WORKFLOW_HTTP_SECRETS_DIR = directory
+    _, instance = run_hook(make_definition, drain, receiver,
+                           headers={"Authorization": "Bearer {{ secrets.missing }}"})
+    assert instance.status == InstanceStatus.FAILED and reason in instance.last_error
+    assert receiver.requests == []
+
+
+@pytest.mark.parametrize("step", [
+    {"url": "https://crm.example.com/x?key={{ secrets.crm_token }}"},
+    {"url": "https://crm.example.com/x", "body": {"key": "{{ secrets.crm_token }}"}},
+])
+def test_only_headers_may_name_secrets(make_definition, step):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="secrets can be named in headers only"):
+        make_definition(steps=[{"id": "hook", "type": "http_request", **step}])

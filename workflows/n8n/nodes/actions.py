@@ -127,7 +127,8 @@ def _http(ctx: Context, request: Request, notes: list[str]) -> Outcome:
     headers = {}
     for name, value in request.headers.items():
         if _secret(name, value):
-            notes.append(f"header {name!r} not carried over (a credential)")
+            notes.append(f"header {name!r} not carried over (a credential): add it as "
+                         f"{{{{ secrets.NAME }}}}, NAME a file in WORKFLOW_HTTP_SECRETS_DIR")
         else:
             headers[name] = t.text(value)
     if headers:
@@ -139,7 +140,8 @@ def _http(ctx: Context, request: Request, notes: list[str]) -> Outcome:
     if request.auth not in (None, "none") or ctx.node.credentials:
         kinds = ", ".join(ctx.node.credentials) or str(request.auth)
         notes.append(f"its credentials ({kinds}) are not carried over: add the authentication "
-                     f"header by hand; nothing secret was imported")
+                     f"header as {{{{ secrets.NAME }}}} (a file in WORKFLOW_HTTP_SECRETS_DIR); "
+                     f"nothing secret was imported")
     base = f"steps.{step['id']}"
     scope = Prefix(base, rename={"statusCode": "status", "body": "response"},
                    only_renamed=True) if request.full_response else Prefix(f"{base}.response")
