@@ -94,6 +94,8 @@ class TwilioSettings(_Vendor):
     messaging_service_sid: str | None
     api_base_url: str
     enabled: bool = True
+    # While the auth token is rotated: webhooks signed with the old one are still genuine.
+    previous_auth_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def off(cls) -> TwilioSettings:
@@ -219,4 +221,5 @@ def twilio_settings(sandbox_url: str, *, production: bool) -> TwilioSettings:
         from_number=from_number,
         messaging_service_sid=service_sid,
         api_base_url=env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com").rstrip("/"),
+        previous_auth_token=secret("TWILIO_AUTH_TOKEN_PREVIOUS"),
     )

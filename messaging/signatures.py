@@ -6,6 +6,11 @@ The signature is checked with twilio-python's ``RequestValidator`` against
 when a TLS-terminating proxy hands us plain http on another host and port. The validator
 accepts the URL with and without the scheme's default port (Twilio has signed both ways).
 
+While the auth token is rotated (README, "Rotating the Twilio auth token") a request signed
+with ``TWILIO_AUTH_TOKEN_PREVIOUS`` is genuine too, so no text is refused between the new
+token reaching our settings and Twilio signing with it; each such request is logged, so the
+old token can be removed once none arrive.
+
 ``WebhookRejected`` carries the HTTP status and a reason for each refusal: 415 not a form
 post, 413 too big, 400 not UTF-8 / a parameter given twice / too many, 403 no or a wrong
 signature. Nothing is stored before this passes.
@@ -13,12 +18,14 @@ signature. Nothing is stored before this passes.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.http import HttpRequest
 from twilio.request_validator import RequestValidator, compare
 
+log = logging.getLogger(__name__)
 MAX_BYTES = 64 * 1024      # an inbound text is at most 1,600 characters plus metadata
 MAX_FIELDS = 200
 
@@ -43,8 +50,15 @@ def verified_params(request: HttpRequest) -> dict[str, str]:
     if not signature:
         raise WebhookRejected(403, "missing X-Twilio-Signature")
     url = settings.PUBLIC_BASE_URL + request.get_full_path()
-    if not _valid(RequestValidator(settings.TWILIO.auth_token), url, params, signature):
-        raise WebhookRejected(403, "invalid X-Twilio-Signature")
+    twilio = settings.TWILIO
+    if not _valid(RequestValidator(twilio.auth_token), url, params, signature):
+        if not (twilio.previous_auth_token
+                and _valid(RequestValidator(twilio.previous_auth_token), url, params,
+                           signature)):
+            raise WebhookRejected(403, "invalid X-Twilio-Signature")
+        log.warning("Twilio request to %s signed with TWILIO_AUTH_TOKEN_PREVIOUS: accepted; "
+                    "remove that setting once Twilio signs with the new token",
+                    request.path)
     return params
 
 

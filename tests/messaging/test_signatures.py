@@ -91,3 +91,41 @@ def test_a_different_non_default_port_is_refused(client, settings):
     response = signed_post(client, PATH, inbound_params("Hi"),
                            signed_url="https://pc.example.com:9443" + PATH)
     assert response.status_code == 403
+
+
+@pytest.fixture
+def rotating(settings):
+    """The auth token is being rotated: a new one configured, the old one still accepted."""
+    from dataclasses import replace
+
+    old = settings.TWILIO.auth_token
+    settings.TWILIO = replace(settings.TWILIO, auth_token="the-new-token",
+                              previous_auth_token=old)
+    return old
+
+
+def test_during_a_rotation_both_tokens_sign_genuine_requests(client, rotating, caplog):
+    params = inbound_params("Signed the old way")
+    response = client.post(PATH, data=urlencode(params),
+                           content_type="application/x-www-form-urlencoded",
+                           HTTP_X_TWILIO_SIGNATURE=sign("https://pc.example.com" + PATH,
+                                                        params, token=rotating))
+    assert response.status_code == 200 and SmsMessage.objects.count() == 1
+    assert "signed with TWILIO_AUTH_TOKEN_PREVIOUS" in caplog.text
+    caplog.clear()
+    params = inbound_params("Signed the new way", sid="SM" + "b2" * 16)
+    response = client.post(PATH, data=urlencode(params),
+                           content_type="application/x-www-form-urlencoded",
+                           HTTP_X_TWILIO_SIGNATURE=sign("https://pc.example.com" + PATH,
+                                                        params, token="the-new-token"))
+    assert response.status_code == 200 and SmsMessage.objects.count() == 2
+    assert "PREVIOUS" not in caplog.text
+
+
+def test_during_a_rotation_a_third_token_is_still_refused(client, rotating):
+    params = inbound_params("Hi")
+    response = client.post(PATH, data=urlencode(params),
+                           content_type="application/x-www-form-urlencoded",
+                           HTTP_X_TWILIO_SIGNATURE=sign("https://pc.example.com" + PATH,
+                                                        params, token="another-token"))
+    assert response.status_code == 403 and not SmsMessage.objects.exists()
