@@ -19,14 +19,16 @@ print(json.dumps({"debug": settings.DEBUG, "production": settings.PRODUCTION,
                   "st_configured": settings.SERVICETITAN.configured,
                   "st_base": settings.SERVICETITAN.api_base_url,
                   "st_secret": settings.SERVICETITAN.client_secret,
-                  "twilio_configured": settings.TWILIO.configured}))
+                  "twilio_configured": settings.TWILIO.configured,
+                  "twilio_previous": settings.TWILIO.previous_auth_token}))
 """
 
 CLEARED = ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY",
            "DJANGO_SECRET_KEY_FILE", "DJANGO_ALLOWED_HOSTS", "ST_TENANT_ID", "ST_CLIENT_ID",
            "ST_CLIENT_SECRET", "ST_CLIENT_SECRET_FILE", "ST_APP_KEY", "GHL_TOKEN",
            "GHL_LOCATION_ID", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
-           "SERVICETITAN_ENABLED", "GHL_ENABLED", "TWILIO_ENABLED")
+           "TWILIO_AUTH_TOKEN_PREVIOUS", "TWILIO_AUTH_TOKEN_PREVIOUS_FILE", "SERVICETITAN_ENABLED",
+           "GHL_ENABLED", "TWILIO_ENABLED")
 # A production environment whose vendors are all turned off: the least production accepts.
 PRODUCTION = {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "k" * 50,
               "DJANGO_ALLOWED_HOSTS": "example.com", "REDIS_URL": "redis://127.0.0.1:6379/9",
@@ -107,6 +109,17 @@ def test_a_configured_vendor_reads_its_secret_from_a_file(tmp_path):
     assert values["st_configured"] is True
     assert values["st_secret"] == "the-client-secret"
     assert values["st_base"] == "https://api.servicetitan.io"
+
+
+def test_the_previous_twilio_token_is_read_from_its_file_while_rotating(tmp_path):
+    previous = tmp_path / "twilio-previous"
+    previous.write_text("the-old-token\n")
+    values = loaded(tmp_path, TWILIO_ACCOUNT_SID="AC1", TWILIO_AUTH_TOKEN="the-new-token",
+                    TWILIO_FROM_NUMBER="+14075550100",
+                    TWILIO_AUTH_TOKEN_PREVIOUS_FILE=str(previous))
+    assert values["twilio_configured"] is True and values["twilio_previous"] == "the-old-token"
+    assert loaded(tmp_path, TWILIO_ACCOUNT_SID="AC1", TWILIO_AUTH_TOKEN="t",
+                  TWILIO_FROM_NUMBER="+14075550100")["twilio_previous"] is None
 
 
 def test_twilio_needs_a_sender(tmp_path):
