@@ -15,6 +15,10 @@ whether it entered or will.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
 
 from workflows.audiences.evaluation import audience_of
 from workflows.audiences.explain import explain_record
@@ -124,15 +128,18 @@ def _inactive_note(result: Explanation) -> Explanation:
 
 
 def render_text(explanations: list[Explanation]) -> str:
-    """The plain-text report ``manage.py workflow_explain`` prints."""
+    """The plain-text report ``manage.py workflow_explain`` prints (times in the business's
+    zone, ``BUSINESS_TIME_ZONE``, as staff read them in the admin)."""
     lines = []
     for item in explanations:
         d = item.definition
         lines.append(f"{d.name} (v{d.version}, {'active' if d.active else 'inactive'}) — "
                      f"{trigger_label(d)}")
         if item.event is not None:
+            when = timezone.localtime(item.event.created_at,
+                                      ZoneInfo(settings.BUSINESS_TIME_ZONE))
             lines.append(f"  event #{item.event.pk} {item.event.event_type} at "
-                         f"{item.event.created_at:%Y-%m-%d %H:%M:%S}")
+                         f"{when:%Y-%m-%d %H:%M:%S %Z}")
         if item.checks:
             lines.append("  conditions as evaluated when the engine took the event:"
                          if item.checks_recorded else "  conditions evaluated now:")

@@ -72,3 +72,17 @@ def test_a_rule_changed_since_shows_what_the_engine_saw_then(follow_up, drain):
     assert [(c.field, c.expected, c.passed) for c in item.checks] == [
         ("status", "Open", True), ("total", 1000, True)]
     assert "as evaluated when the engine took the event" in render_text([item])
+
+
+def test_the_report_gives_event_times_in_the_business_time_zone(follow_up, drain, settings):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    settings.BUSINESS_TIME_ZONE = "America/New_York"
+    estimate = EstimateFactory()
+    with time_machine.travel(datetime(2026, 7, 1, 14, 30, tzinfo=UTC), tick=False):
+        emit(estimate, "estimate.created")
+    drain()
+    assert "estimate.created at 2026-07-01 10:30:00 EDT" in render_text(
+        explain_entity("estimate", str(estimate.id)))
