@@ -17,10 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 GUARD = 300  # seconds: only a hung test ever reaches it
 
 
-def wait_until(condition: Callable[[], bool], what: str) -> None:
+def wait_until(condition: Callable[[], bool], what: str,
+               detail: Callable[[], str] = str) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` (and ``detail()``, e.g. a
+    process's output) after ``GUARD`` seconds."""
     deadline = time.monotonic() + GUARD
     while not condition():
-        assert time.monotonic() < deadline, f"never happened: {what}"
+        assert time.monotonic() < deadline, f"never happened: {what}\n{detail()}".rstrip()
         time.sleep(0.1)
 
 

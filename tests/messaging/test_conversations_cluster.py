@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,8 +18,9 @@ from django.core.cache import cache
 
 from config.nudge import forget
 from messaging.models import Conversation
+from tests.clusters import wait_until
 from tests.messaging.conftest import CUSTOMER_PHONE, PUBLIC, inbound_params, signed_post
-from tests.workflows.processes import GUARD, ROOT, database_url
+from tests.workflows.processes import ROOT, database_url
 
 pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True)]
 BODY = "Please call me back about the quote, gate code 7781"
@@ -40,12 +40,7 @@ class Cluster:
         return self.log.read()
 
     def eventually(self, probe, what: str) -> None:
-        deadline = time.monotonic() + GUARD
-        while time.monotonic() < deadline:
-            if probe():
-                return
-            time.sleep(0.1)
-        pytest.fail(f"{what}:\n{self.output()[-4000:]}")
+        wait_until(probe, what, detail=lambda: self.output()[-4000:])
 
     def stop(self) -> str:
         if self.proc.poll() is None:
