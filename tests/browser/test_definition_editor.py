@@ -202,3 +202,26 @@ def test_a_branch_offers_what_the_steps_before_it_left(page: Page, log_in):
     assert values[:4] == ["steps.hello.phone", "steps.hello.status", "steps.hello.blocked",
                           "steps.reply.event.body"]
     assert "total" in values and "steps.hook.status" not in values   # hook comes after
+
+
+CRM = {"id": "crm", "type": "http_request", "url": "https://crm.example.com/estimates",
+       "headers": {"Authorization": "Bearer sk_live_4242", "X-Source": "perfectcatch"}}
+
+
+def test_a_written_credential_is_flagged_to_a_manager_and_hidden_from_a_viewer(
+        page: Page, log_in):
+    definition = definition_save(data={"name": "CRM push", "trigger_event": "estimate.created",
+                                       "steps": [CRM]}, actor="test")
+    url = f"/admin/workflows/workflowdefinition/{definition.pk}/change/"
+    log_in("Manager")
+    page.goto(url)
+    expect(page.locator("ul.messagelist li.warning")).to_contain_text(
+        "step 'crm': header 'Authorization'")
+
+    page.context.clear_cookies()
+    log_in("Viewer")
+    page.goto(url)
+    expect(step(page, 1).locator("input[value='[redacted]']")).to_have_count(1)
+    expect(step(page, 1).locator("input[value='perfectcatch']")).to_have_count(1)
+    assert "sk_live_4242" not in page.content()
+    expect(page.locator("ul.messagelist")).to_have_count(0)

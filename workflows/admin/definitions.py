@@ -166,6 +166,9 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         definition = self.get_object(request, object_id)
+        if request.method == "GET" and definition is not None \
+                and self.has_change_permission(request, definition):
+            self._warn_of_written_credentials(request, definition.steps)
         extra = {"step_types": sorted(REGISTRY), **(extra_context or {})}
         if definition is not None and definition.current_version_id and definition.is_audience:
             extra.update(audience_context(definition))
@@ -181,6 +184,17 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
             extra["import_report"] = WorkflowImportReport.objects.filter(
                 definition=definition).first()
         return super().change_view(request, object_id, form_url, extra)
+
+    def _warn_of_written_credentials(self, request, steps) -> None:
+        written = [f"step {step.get('id')!r}: {', '.join(found)}" for step in steps
+                   if isinstance(step, dict) and step.get("type") in REGISTRY
+                   and (found := REGISTRY[step["type"]].written_credentials(step))]
+        if written:
+            self.message_user(request, "Credentials written into this definition are stored "
+                              "and exported with it (Viewers see them redacted): "
+                              f"{'; '.join(written)}. Name them as {{{{ secrets.NAME }}}} in a "
+                              "header instead, NAME a file in WORKFLOW_HTTP_SECRETS_DIR.",
+                              messages.WARNING)
 
     def add_view(self, request, form_url="", extra_context=None):
         return super().add_view(request, form_url, {"step_types": sorted(REGISTRY),

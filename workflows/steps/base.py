@@ -128,6 +128,11 @@ class StepType:
         Viewer must not read there (a step that sends credentials redacts them)."""
         return step
 
+    def written_credentials(self, step: Mapping[str, Any]) -> list[str]:
+        """Where ``step`` holds a credential written into the definition itself (stored and
+        exported with it) rather than named as a secret: "header 'Authorization'", …"""
+        return []
+
 
 REGISTRY: dict[str, StepType] = {}
 

@@ -101,6 +101,16 @@ class HttpRequestStep(StepType):
         rendered = render_data(headers, {**run.context, "secrets": named})
         return {key: str(value) for key, value in rendered.items()}
 
+    def written_credentials(self, step: Mapping[str, Any]) -> list[str]:
+        url = step.get("url", "")
+        found = ["its URL"] if isinstance(url, str) and http.redact_url(url) != url else []
+        headers = step.get("headers")
+        if isinstance(headers, Mapping):
+            found += [f"header {name!r}" for name, value in headers.items()
+                      if http.redact_headers({name: value}) != {name: value}
+                      and not secrets.referenced([str(value)])]
+        return found
+
     def recorded_input(self, step: Mapping[str, Any]) -> Mapping[str, Any]:
         recorded = {**step, "url": http.redact_url(step.get("url", ""))}
         if "headers" in step:

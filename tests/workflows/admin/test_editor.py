@@ -145,3 +145,21 @@ def test_the_json_export_holds_the_credentials_only_for_those_who_may_change_the
     body = response.content.decode()
     assert ("sk_live_4242" in body) is shown and ("hunter2" in body) is shown
     assert "X-Source" in body and "crm.example.com" in body
+
+
+def test_a_manager_is_told_to_move_written_credentials_into_secrets(client, make_definition):
+    definition = make_definition(steps=[CRM_STEP])
+    page = logged_in(client, "Manager").get(
+        reverse("admin:workflows_workflowdefinition_change", args=[definition.pk]))
+    [message] = [str(m) for m in page.context["messages"]]
+    assert "step 'crm': its URL, header 'Authorization'" in message
+    assert "{{ secrets.NAME }}" in message and "X-Source" not in message
+
+
+def test_a_credential_named_as_a_secret_draws_no_warning(client, make_definition):
+    step = {**CRM_STEP, "url": "https://crm.example.com/x",
+            "headers": {"Authorization": "Bearer {{ secrets.crm_token }}"}}
+    definition = make_definition(steps=[step])
+    page = logged_in(client, "Manager").get(
+        reverse("admin:workflows_workflowdefinition_change", args=[definition.pk]))
+    assert list(page.context["messages"]) == []
