@@ -58,6 +58,31 @@ ADVANCED = ("trigger_kind", "trigger_event", *JSON_FIELDS)
 PREVIEW_MAX_BODY = 2000
 
 
+def written_credentials(steps) -> list[str]:
+    """Where ``steps`` carry a credential written into the definition (each step type's
+    ``written_credentials``): "step 'crm': header 'Authorization'", …"""
+    return [f"step {step.get('id')!r}: {', '.join(found)}" for step in steps or ()
+            if isinstance(step, dict) and step.get("type") in REGISTRY
+            and (found := REGISTRY[step["type"]].written_credentials(step))]
+
+
+class WrittenCredentialsFilter(admin.SimpleListFilter):
+    """The definitions whose current steps carry a credential written into them, to move each
+    to ``{{ secrets.NAME }}``."""
+
+    title = "credentials"
+    parameter_name = "credentials"
+
+    def lookups(self, request, model_admin):
+        return [("written", "written into the definition")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "written":
+            return queryset
+        steps = queryset.values_list("pk", "steps")
+        return queryset.filter(pk__in=[pk for pk, value in steps if written_credentials(value)])
+
+
 @admin.register(WorkflowDefinition)
 class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
     empty_hint = ("No follow-ups yet. Build one with “Add workflow definition” (a form: pick "
@@ -68,7 +93,7 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
     form = DefinitionForm
     list_display = ("name", "trigger", "active", "version", "live_count", "failed_count",
                     "updated_at")
-    list_filter = ("active", "trigger_kind", "trigger_event")
+    list_filter = ("active", "trigger_kind", "trigger_event", WrittenCredentialsFilter)
     search_fields = ("name", "description", "trigger_event")
     readonly_fields = ("version", "updated_by", "updated_at")
     fieldsets = (
@@ -186,10 +211,7 @@ class WorkflowDefinitionAdmin(CsvExport, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra)
 
     def _warn_of_written_credentials(self, request, steps) -> None:
-        written = [f"step {step.get('id')!r}: {', '.join(found)}" for step in steps
-                   if isinstance(step, dict) and step.get("type") in REGISTRY
-                   and (found := REGISTRY[step["type"]].written_credentials(step))]
-        if written:
+        if written := written_credentials(steps):
             self.message_user(request, "Credentials written into this definition are stored "
                               "and exported with it (Viewers see them redacted): "
                               f"{'; '.join(written)}. Name them as {{{{ secrets.NAME }}}} in a "

@@ -163,3 +163,14 @@ def test_a_credential_named_as_a_secret_draws_no_warning(client, make_definition
     page = logged_in(client, "Manager").get(
         reverse("admin:workflows_workflowdefinition_change", args=[definition.pk]))
     assert list(page.context["messages"]) == []
+
+
+def test_the_list_finds_the_definitions_with_written_credentials(admin_client, make_definition):
+    written = make_definition(name="Literal key", steps=[CRM_STEP])
+    make_definition(name="Named key", steps=[{
+        **CRM_STEP, "url": "https://crm.example.com/x",
+        "headers": {"Authorization": "Bearer {{ secrets.crm_token }}"}}])
+    make_definition(name="No request")
+    page = admin_client.get(reverse("admin:workflows_workflowdefinition_changelist"),
+                            {"credentials": "written"})
+    assert [d.pk for d in page.context["cl"].result_list] == [written.pk]
