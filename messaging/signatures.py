@@ -50,16 +50,14 @@ def verified_params(request: HttpRequest) -> dict[str, str]:
     if not signature:
         raise WebhookRejected(403, "missing X-Twilio-Signature")
     url = settings.PUBLIC_BASE_URL + request.get_full_path()
-    twilio = settings.TWILIO
-    if not _valid(RequestValidator(twilio.auth_token), url, params, signature):
-        if not (twilio.previous_auth_token
-                and _valid(RequestValidator(twilio.previous_auth_token), url, params,
-                           signature)):
-            raise WebhookRejected(403, "invalid X-Twilio-Signature")
+    current, previous = settings.TWILIO.auth_token, settings.TWILIO.previous_auth_token
+    if _valid(RequestValidator(current), url, params, signature):
+        return params
+    if previous and _valid(RequestValidator(previous), url, params, signature):
         log.warning("Twilio request to %s signed with TWILIO_AUTH_TOKEN_PREVIOUS: accepted; "
-                    "remove that setting once Twilio signs with the new token",
-                    request.path)
-    return params
+                    "remove that setting once Twilio signs with the new token", request.path)
+        return params
+    raise WebhookRejected(403, "invalid X-Twilio-Signature")
 
 
 def _valid(validator: RequestValidator, url: str, params: dict[str, str],

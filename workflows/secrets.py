@@ -5,8 +5,8 @@ A header value names a credential as ``{{ secrets.NAME }}`` ("Authorization":
 ``WORKFLOW_HTTP_SECRETS_DIR`` each time it sends (a rotated file is used from the next
 request on; systemd's ``LoadCredential=`` directory fits). Definitions, their exports, versions
 and step runs hold only the reference, so nobody who can read a definition can read the
-credential. Only headers may name secrets (``check``): a URL, a body or a text is recorded or
-sent where staff can read it.
+credential. Only headers may name secrets (the step's validation refuses the rest): a URL,
+a body or a text is recorded or sent where staff can read it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.conf import settings
 
 _NAME = r"[A-Za-z0-9_]{1,64}"
 REFERENCE = re.compile(r"\bsecrets\.(" + _NAME + r")\b")
-ANY_MENTION = re.compile(r"\bsecrets\b")
+# ``secrets`` inside a template tag ({{ … }} or {% … %}); the plain word in a text is fine.
+IN_A_TAG = re.compile(r"\{[{%][^}]*\bsecrets\b")
 
 
 class MissingSecret(Exception):
@@ -32,9 +33,9 @@ def referenced(texts: Iterable[str]) -> set[str]:
 
 
 def mentions(value: object) -> bool:
-    """Whether a JSON ``value`` names ``secrets`` anywhere (keys aside)."""
+    """Whether a template inside a JSON ``value`` reads ``secrets`` (keys aside)."""
     if isinstance(value, str):
-        return bool(ANY_MENTION.search(value))
+        return bool(IN_A_TAG.search(value))
     if isinstance(value, dict):
         return any(mentions(item) for item in value.values())
     if isinstance(value, list):

@@ -262,3 +262,8 @@ def test_only_headers_may_name_secrets(make_definition, step):
 
     with pytest.raises(ValidationError, match="secrets can be named in headers only"):
         make_definition(steps=[{"id": "hook", "type": "http_request", **step}])
+
+
+def test_the_plain_word_secrets_in_a_body_is_just_text(make_definition):
+    make_definition(steps=[{"id": "hook", "type": "http_request", "url": "https://x.example/h",
+                            "body": {"note": "our secrets to a dry basement"}}])
